@@ -1,0 +1,52 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient, type Prisma } from "./generated/client.ts";
+
+export type Tx = Prisma.TransactionClient;
+
+export interface DatabaseOptions {
+  /** the owner's URL: migrations and the few marked cross-tenant paths */
+  ownerUrl: string;
+  /** the tenant role's URL: everything a tenant owns, under row-level security */
+  tenantUrl: string;
+  poolSize: number;
+}
+
+/**
+ * The two ways to reach Palisade's database.
+ * - `withTenant(tenantId, fn)`: a transaction in which Postgres shows only that tenant's rows. Use it for
+ *   everything a tenant owns.
+ * - `system`: the owner's client, which row-level security does not bind. Only signup, operators,
+ *   authentication and ingestion routing use it, and each such call site says so with `// cross-tenant:`.
+ */
+export class Database {
+  readonly system: PrismaClient;
+  private readonly tenantClient: PrismaClient;
+
+  constructor(options: DatabaseOptions) {
+    this.system = new PrismaClient({ adapter: new PrismaPg({ connectionString: options.ownerUrl, max: options.poolSize }) });
+    this.tenantClient = new PrismaClient({ adapter: new PrismaPg({ connectionString: options.tenantUrl, max: options.poolSize }) });
+  }
+
+  async withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.tenantClient.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+      return fn(tx);
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.system.$queryRaw`SELECT 1`;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.system.$disconnect(), this.tenantClient.$disconnect()]);
+  }
+}
+
+/** The tenant role's URL: the owner's URL with the app role's name and password. */
+export function tenantUrlFrom(ownerUrl: string, role: string, password: string): string {
+  const u = new URL(ownerUrl);
+  u.username = role;
+  u.password = password;
+  return u.toString();
+}

@@ -1,0 +1,7 @@
+export { Database, tenantUrlFrom } from "./clients.ts";
+export type { Tx, DatabaseOptions } from "./clients.ts";
+export { migrate, migrationsDir } from "./migrate.ts";
+export { PrismaClient, Prisma } from "./generated/client.ts";
+export * from "./generated/enums.ts";
+export type * from "./generated/models.ts";
+export { isUniqueViolation } from "./errors.ts";
