@@ -1,0 +1,144 @@
+import type { Labels } from "../selector/index.ts";
+import { cidrContains, parseAddress, parseCidr, type Address, type Cidr } from "../net/ip.ts";
+import { protocolNumber } from "../net/protocols.ts";
+import type { GlobalNetworkSet, HostEndpoint, Namespace, NetworkSet, Pod, ServiceAccount } from "../resources/types.ts";
+
+// Labels Calico adds to what it stores for Kubernetes objects.
+export const NAMESPACE_LABEL = "projectcalico.org/namespace";
+export const ORCHESTRATOR_LABEL = "projectcalico.org/orchestrator";
+export const SERVICE_ACCOUNT_LABEL = "projectcalico.org/serviceaccount";
+export const NAME_LABEL = "projectcalico.org/name";
+export const K8S_NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+export interface NamedPort { name: string; port: number; protocol: number }
+
+/** A labelled set of addresses a rule selector can match: a (Global)NetworkSet or a HostEndpoint. */
+export interface AddressSet {
+  /** undefined for global network sets and host endpoints */
+  namespace: string | undefined;
+  labels: Labels;
+  cidrs: Cidr[];
+}
+
+export interface PodEntity {
+  kind: "pod";
+  /** dense index, used by the per-pod caches */
+  id: number;
+  key: string;
+  namespace: string;
+  name: string;
+  labels: Labels;
+  namespaceLabels: Labels;
+  /** the namespace's labels as a namespaceSelector with global() sees them (namespaced, so global() is false) */
+  namespaceSelectorLabels: Labels;
+  serviceAccount: string;
+  serviceAccountLabels: Labels;
+  ip: Address | undefined;
+  ports: NamedPort[];
+  /** network sets and host endpoints whose addresses contain the pod's IP */
+  sets: AddressSet[];
+}
+
+export interface AddressEntity {
+  kind: "address";
+  ip: Address;
+  sets: AddressSet[];
+}
+
+export type Entity = PodEntity | AddressEntity;
+
+/** Pods, namespaces, service accounts and address sets, indexed for evaluation. */
+export class Inventory {
+  readonly pods: PodEntity[] = [];
+  readonly podsByKey = new Map<string, PodEntity>();
+  readonly podsByIp = new Map<string, PodEntity>();
+  readonly namespaceLabels = new Map<string, Labels>();
+  readonly sets: AddressSet[] = [];
+  private readonly addressCache = new Map<string, AddressEntity | PodEntity | null>();
+
+  constructor(input: {
+    namespaces: Namespace[];
+    serviceAccounts: ServiceAccount[];
+    pods: Pod[];
+    networkSets: NetworkSet[];
+    globalNetworkSets: GlobalNetworkSet[];
+    hostEndpoints: HostEndpoint[];
+  }) {
+    for (const ns of input.namespaces) this.namespaceLabels.set(ns.metadata.name, namespaceLabels(ns.metadata.name, ns.metadata.labels));
+    const saLabels = new Map<string, Labels>();
+    for (const sa of input.serviceAccounts) {
+      // Calico copies a service account's labels to its endpoints and adds the account's name.
+      saLabels.set(`${sa.metadata.namespace ?? "default"}/${sa.metadata.name}`, { ...sa.metadata.labels, [NAME_LABEL]: sa.metadata.name });
+    }
+    for (const s of input.networkSets) this.sets.push(addressSet(s.metadata.namespace ?? "default", s.metadata.labels, s.spec?.nets ?? []));
+    for (const s of input.globalNetworkSets) this.sets.push(addressSet(undefined, s.metadata.labels, s.spec?.nets ?? []));
+    for (const h of input.hostEndpoints) this.sets.push(addressSet(undefined, h.metadata.labels, h.spec?.expectedIPs ?? []));
+    for (const p of input.pods) this.addPod(p, saLabels);
+  }
+
+  private addPod(p: Pod, saLabels: Map<string, Labels>): void {
+    const namespace = p.metadata.namespace ?? "default";
+    const sa = p.spec?.serviceAccountName ?? "default";
+    const nsLabels = this.namespaceLabels.get(namespace) ?? namespaceLabels(namespace, undefined);
+    const ipText = p.status?.podIP ?? p.status?.podIPs?.[0]?.ip;
+    const ip = ipText ? parseAddress(ipText) : undefined;
+    const ports: NamedPort[] = [];
+    for (const c of p.spec?.containers ?? [])
+      for (const port of c.ports ?? [])
+        if (port.name) ports.push({ name: port.name, port: port.containerPort, protocol: protocolNumber(port.protocol ?? "TCP") ?? 6 });
+    const pod: PodEntity = {
+      kind: "pod",
+      id: this.pods.length,
+      key: `${namespace}/${p.metadata.name}`,
+      namespace,
+      name: p.metadata.name,
+      labels: {
+        ...p.metadata.labels,
+        [NAMESPACE_LABEL]: namespace,
+        [ORCHESTRATOR_LABEL]: "k8s",
+        [SERVICE_ACCOUNT_LABEL]: sa,
+      },
+      namespaceLabels: nsLabels,
+      namespaceSelectorLabels: { ...nsLabels, [NAMESPACE_LABEL]: namespace },
+      serviceAccount: sa,
+      serviceAccountLabels: saLabels.get(`${namespace}/${sa}`) ?? { [NAME_LABEL]: sa },
+      ip,
+      ports,
+      sets: ip ? this.setsContaining(ip) : [],
+    };
+    this.pods.push(pod);
+    this.podsByKey.set(pod.key, pod);
+    if (ipText) this.podsByIp.set(ipText, pod);
+  }
+
+  setsContaining(ip: Address): AddressSet[] {
+    return this.sets.filter((s) => s.cidrs.some((c) => cidrContains(c, ip)));
+  }
+
+  /** The pod with that IP, or the address with the sets containing it; null when not an address. */
+  resolveAddress(text: string): AddressEntity | PodEntity | null {
+    let e = this.addressCache.get(text);
+    if (e !== undefined) return e;
+    const pod = this.podsByIp.get(text);
+    if (pod) e = pod;
+    else {
+      const ip = parseAddress(text);
+      e = ip ? { kind: "address", ip, sets: this.setsContaining(ip) } : null;
+    }
+    if (this.addressCache.size > 100_000) this.addressCache.clear();
+    this.addressCache.set(text, e);
+    return e;
+  }
+}
+
+/** Namespace labels as Calico and Kubernetes present them to namespaceSelectors. */
+function namespaceLabels(name: string, labels: Readonly<Record<string, string>> | undefined): Labels {
+  return { [K8S_NAMESPACE_NAME_LABEL]: name, ...labels, [NAME_LABEL]: name };
+}
+
+function addressSet(namespace: string | undefined, labels: Record<string, string> | undefined, nets: string[]): AddressSet {
+  const l: Record<string, string> = { ...labels };
+  // Calico labels namespaced network sets with their namespace, so global() does not match them.
+  if (namespace !== undefined) l[NAMESPACE_LABEL] = namespace;
+  return { namespace, labels: l, cidrs: nets.map(parseCidr).filter((c): c is Cidr => c !== undefined) };
+}

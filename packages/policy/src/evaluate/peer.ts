@@ -1,0 +1,100 @@
+import { parseSelector, type Labels } from "../selector/index.ts";
+import type { Cidr } from "../net/ip.ts";
+import { cidrContains, parseCidr } from "../net/ip.ts";
+import { compileDomainPattern } from "../net/domains.ts";
+import { parsePort, type PortSpec } from "../net/ports.ts";
+import type { ServiceAccountMatch } from "../resources/types.ts";
+import type { AddressSet, Entity, PodEntity } from "./entities.ts";
+
+/** Where a policy's rule selectors look: its own namespace, or everywhere for a global policy. */
+export interface PeerContext {
+  /** the namespace of a namespaced policy; undefined for a global one */
+  namespace: string | undefined;
+  podCount: number;
+  namespaceSelectorLabels(namespace: string): Labels;
+}
+
+export type EntityTest = (e: Entity) => boolean;
+
+const ALL = parseSelector("all()");
+const NO_LABELS: Labels = {};
+
+/**
+ * Whether an entity is selected by a rule's selector, namespaceSelector and serviceAccounts
+ * together. Pods match by their own labels (within scope) or, as Calico's IP sets do, through a
+ * network set that contains their IP; an address that is no pod matches only through the network
+ * sets and host endpoints containing it, so an address in none of them matches no selector.
+ */
+export function compileSelection(
+  selector: string | undefined,
+  namespaceSelector: string | undefined,
+  sa: ServiceAccountMatch | undefined,
+  ctx: PeerContext,
+): EntityTest {
+  const sel = selector !== undefined ? parseSelector(selector) : ALL;
+  const nsSel = namespaceSelector !== undefined ? parseSelector(namespaceSelector) : undefined;
+  const saNames = sa?.names && sa.names.length > 0 ? new Set(sa.names) : undefined;
+  const saSel = sa?.selector !== undefined ? parseSelector(sa.selector) : undefined;
+  const hasSa = saNames !== undefined || saSel !== undefined;
+
+  const podInScope = (p: PodEntity): boolean =>
+    nsSel ? nsSel.matches(p.namespaceSelectorLabels) : ctx.namespace === undefined || p.namespace === ctx.namespace;
+  const setInScope = (s: AddressSet): boolean => {
+    if (nsSel) {
+      // A namespaceSelector reads namespace labels; a global set has none, so only selectors like
+      // global() (true for entities without a namespace) reach global sets and host endpoints.
+      return s.namespace === undefined ? nsSel.matches(NO_LABELS) : nsSel.matches(ctx.namespaceSelectorLabels(s.namespace));
+    }
+    if (ctx.namespace === undefined) return true;
+    // A namespaced policy's rule reaches its own namespace's network sets only.
+    return s.namespace === ctx.namespace;
+  };
+  const setMatches = (s: AddressSet): boolean => setInScope(s) && sel.matches(s.labels);
+  const podOwn = (p: PodEntity): boolean =>
+    podInScope(p) &&
+    sel.matches(p.labels) &&
+    (saNames === undefined || saNames.has(p.serviceAccount)) &&
+    (saSel === undefined || saSel.matches(p.serviceAccountLabels));
+
+  let cache: Uint8Array | undefined;
+  return (e) => {
+    if (e.kind === "address") return !hasSa && e.sets.some(setMatches);
+    cache ??= new Uint8Array(ctx.podCount);
+    const c = cache[e.id];
+    if (c !== 0 && c !== undefined) return c === 2;
+    const r = podOwn(e) || (!hasSa && e.sets.some(setMatches));
+    cache[e.id] = r ? 2 : 1;
+    return r;
+  };
+}
+
+export function compileNets(nets: string[]): (e: Entity) => boolean {
+  const cidrs = nets.map(parseCidr).filter((c): c is Cidr => c !== undefined);
+  return (e) => {
+    const ip = e.ip;
+    if (ip === undefined) return false;
+    for (const c of cidrs) if (cidrContains(c, ip)) return true;
+    return false;
+  };
+}
+
+/** A port list test; named ports resolve on the entity the ports belong to (the destination pod). */
+export function compilePorts(ports: Array<number | string>): (port: number | undefined, proto: number, e: Entity) => boolean {
+  const specs = ports.map(parsePort).filter((p): p is PortSpec => typeof p !== "string");
+  return (port, proto, e) => {
+    if (port === undefined) return false;
+    for (const s of specs) {
+      if (s.kind === "range") {
+        if (port >= s.first && port <= s.last) return true;
+      } else if (e.kind === "pod") {
+        for (const np of e.ports) if (np.name === s.name && np.protocol === proto && np.port === port) return true;
+      }
+    }
+    return false;
+  };
+}
+
+export function compileDomains(domains: string[]): (names: readonly string[] | undefined) => boolean {
+  const matchers = domains.map(compileDomainPattern);
+  return (names) => names !== undefined && names.some((n) => matchers.some((m) => m(n)));
+}

@@ -1,0 +1,206 @@
+import { protocolNumber } from "../net/protocols.ts";
+import { k8sToCalicoSpec } from "../k8s/convert.ts";
+import { bareName, policyTier } from "../resources/names.ts";
+import type {
+  GlobalNetworkSet,
+  HostEndpoint,
+  Namespace,
+  NetworkSet,
+  Pod,
+  Resource,
+  ServiceAccount,
+  Tier,
+} from "../resources/types.ts";
+import { Inventory, type Entity, type PodEntity } from "./entities.ts";
+import type { Flow, FlowEnd, Verdict } from "./flow.ts";
+import type { PeerContext } from "./peer.ts";
+import { compilePolicy, comparePolicies, type CompiledPolicy, type PolicyInput } from "./policy.ts";
+import type { FlowContext } from "./rule.ts";
+import { compareTiers, tierTable, type TierInfo } from "./tiers.ts";
+import { walkTiers, type Direction, type SideVerdict, type TierSlice } from "./walk.ts";
+
+export interface PolicySet {
+  /** The enforced verdict, its trace, and the pending verdict with staged policies enforced. */
+  evaluate(flow: Flow): Verdict;
+  /** Tiers in evaluation order. */
+  readonly tiers: readonly TierInfo[];
+  /** Enforced policies by trace name, in evaluation order. */
+  readonly policyNames: readonly string[];
+  /** Whether any staged policy exists (otherwise pending equals enforced). */
+  readonly hasStaged: boolean;
+  /** The pod `namespace/name` that owns an IP, if any. */
+  podForIp(ip: string): string | undefined;
+}
+
+/** Compiles resources once: tiers and policies sorted, selectors compiled, pods and sets indexed. */
+export function buildPolicySet(resources: Resource[]): PolicySet {
+  const tiers: Tier[] = [];
+  const namespaces: Namespace[] = [];
+  const serviceAccounts: ServiceAccount[] = [];
+  const pods: Pod[] = [];
+  const networkSets: NetworkSet[] = [];
+  const globalNetworkSets: GlobalNetworkSet[] = [];
+  const hostEndpoints: HostEndpoint[] = [];
+  const enforced: PolicyInput[] = [];
+  const staged: Array<{ input: PolicyInput; action: "Set" | "Delete" }> = [];
+
+  for (const r of resources) {
+    switch (r.kind) {
+      case "Tier": tiers.push(r); break;
+      case "Namespace": namespaces.push(r); break;
+      case "ServiceAccount": serviceAccounts.push(r); break;
+      case "Pod": pods.push(r); break;
+      case "NetworkSet": networkSets.push(r); break;
+      case "GlobalNetworkSet": globalNetworkSets.push(r); break;
+      case "HostEndpoint": hostEndpoints.push(r); break;
+      case "NetworkPolicy":
+        if (r.apiVersion === "networking.k8s.io/v1") enforced.push(k8sInput(r.metadata.name, r.metadata.namespace, r.spec, false));
+        else enforced.push(calicoInput(r.metadata.name, r.metadata.namespace ?? "default", r.spec, false));
+        break;
+      case "GlobalNetworkPolicy":
+        enforced.push(calicoInput(r.metadata.name, undefined, r.spec, false));
+        break;
+      case "StagedNetworkPolicy":
+        staged.push({ input: calicoInput(r.metadata.name, r.metadata.namespace ?? "default", r.spec ?? {}, true), action: r.spec?.stagedAction ?? "Set" });
+        break;
+      case "StagedGlobalNetworkPolicy":
+        staged.push({ input: calicoInput(r.metadata.name, undefined, r.spec ?? {}, true), action: r.spec?.stagedAction ?? "Set" });
+        break;
+      case "StagedKubernetesNetworkPolicy": {
+        const action = r.spec?.stagedAction ?? "Set";
+        const spec = action === "Delete" ? { podSelector: {} } : r.spec;
+        staged.push({ input: k8sInput(r.metadata.name, r.metadata.namespace, spec, true), action });
+        break;
+      }
+    }
+  }
+
+  const inventory = new Inventory({ namespaces, serviceAccounts, pods, networkSets, globalNetworkSets, hostEndpoints });
+  const ctx: PeerContext = {
+    namespace: undefined,
+    podCount: inventory.pods.length,
+    namespaceSelectorLabels: (ns) => inventory.namespaceLabels.get(ns) ?? { "projectcalico.org/name": ns, "kubernetes.io/metadata.name": ns },
+  };
+  const table = tierTable(tiers);
+  const compiled = enforced.map((p) => compilePolicy(p, ctx));
+  const enforcedList = new PolicyList(compiled, table, inventory.pods.length);
+
+  let pendingList = enforcedList;
+  if (staged.length > 0) {
+    const byKey = new Map<string, CompiledPolicy>();
+    for (const p of compiled) byKey.set(p.key, p);
+    for (const s of staged) {
+      // Set adds the policy or replaces the enforced one of the same name; Delete removes it.
+      if (s.action === "Delete") byKey.delete(s.input.key);
+      else byKey.set(s.input.key, compilePolicy(s.input, ctx));
+    }
+    pendingList = new PolicyList([...byKey.values()], table, inventory.pods.length);
+  }
+
+  const resolve = (end: FlowEnd, what: string): Entity => {
+    if ("pod" in end) {
+      const pod = inventory.podsByKey.get(end.pod);
+      if (!pod) throw new Error(`${what}: unknown pod ${end.pod} (expected namespace/name of a Pod in the resources)`);
+      return pod;
+    }
+    const e = inventory.resolveAddress(end.ip);
+    if (!e) throw new Error(`${what}: ${JSON.stringify(end.ip)} is not an IP address`);
+    return e;
+  };
+
+  const sideOf = (list: PolicyList, flow: FlowContext, dir: Direction, e: Entity): SideVerdict | null =>
+    e.kind === "pod" ? walkTiers(list.applicable(e, dir), flow, dir, e) : null;
+
+  return {
+    tiers: enforcedList.tierOrder,
+    policyNames: enforcedList.tierOrder.flatMap((t) => enforcedList.byTier.get(t.name)?.map((p) => p.traceName) ?? []),
+    hasStaged: staged.length > 0,
+    podForIp: (ip) => inventory.podsByIp.get(ip)?.key,
+    evaluate(flow: Flow): Verdict {
+      const src = resolve(flow.src, "src");
+      const dst = resolve(flow.dst, "dst");
+      const ctxFlow: FlowContext = {
+        src,
+        dst,
+        protocol: protocolNumber(flow.protocol) ?? -1,
+        port: flow.port,
+        domains: flow.domains,
+        icmp: flow.icmp,
+      };
+      // Egress is judged at the source, ingress at the destination; both must allow.
+      const egress = sideOf(enforcedList, ctxFlow, "egress", src);
+      const ingress = sideOf(enforcedList, ctxFlow, "ingress", dst);
+      const action = allowed(egress, ingress);
+      if (pendingList === enforcedList) return { action, egress, ingress, pending: { action, egress, ingress } };
+      const pe = sideOf(pendingList, ctxFlow, "egress", src);
+      const pi = sideOf(pendingList, ctxFlow, "ingress", dst);
+      return { action, egress, ingress, pending: { action: allowed(pe, pi), egress: pe, ingress: pi } };
+    },
+  };
+}
+
+function allowed(egress: SideVerdict | null, ingress: SideVerdict | null): "allow" | "deny" {
+  return (egress === null || egress.action === "allow") && (ingress === null || ingress.action === "allow") ? "allow" : "deny";
+}
+
+/** Policies grouped by tier in evaluation order, with a per-pod cache of what applies. */
+class PolicyList {
+  readonly tierOrder: TierInfo[];
+  readonly byTier = new Map<string, CompiledPolicy[]>();
+  private readonly cache: Record<Direction, Array<TierSlice[] | undefined>>;
+
+  constructor(policies: CompiledPolicy[], table: Map<string, TierInfo>, podCount: number) {
+    for (const p of policies) {
+      let list = this.byTier.get(p.tier);
+      if (!list) this.byTier.set(p.tier, (list = []));
+      list.push(p);
+    }
+    const infos: TierInfo[] = [];
+    for (const [name, list] of this.byTier) {
+      list.sort(comparePolicies);
+      // A policy naming a tier that does not exist: treat the tier as unordered with Deny.
+      infos.push(table.get(name) ?? { name, order: undefined, defaultAction: "deny" });
+    }
+    this.tierOrder = infos.sort(compareTiers);
+    this.cache = { ingress: new Array(podCount), egress: new Array(podCount) };
+  }
+
+  /** A tier applies to a pod and direction only if one of its policies selects the pod for it. */
+  applicable(pod: PodEntity, dir: Direction): TierSlice[] {
+    const cached = this.cache[dir][pod.id];
+    if (cached) return cached;
+    const slices: TierSlice[] = [];
+    for (const tier of this.tierOrder) {
+      const policies = this.byTier.get(tier.name)!.filter((p) => p[dir] !== null && p.selects(pod));
+      if (policies.length > 0) slices.push({ tier, policies });
+    }
+    this.cache[dir][pod.id] = slices;
+    return slices;
+  }
+}
+
+function calicoInput(name: string, namespace: string | undefined, spec: PolicyInput["spec"], staged: boolean): PolicyInput {
+  const tier = policyTier(spec.tier);
+  const bare = bareName(name, tier);
+  const scoped = (n: string) => (namespace === undefined ? n : `${namespace}/${n}`);
+  return {
+    key: scoped(`${tier}.${bare}`),
+    traceName: scoped(staged ? `${tier}.staged:${bare}` : `${tier}.${bare}`),
+    tier,
+    sortName: scoped(`${tier}.${bare}`),
+    namespace,
+    spec,
+  };
+}
+
+function k8sInput(name: string, namespace: string | undefined, spec: Parameters<typeof k8sToCalicoSpec>[0], staged: boolean): PolicyInput {
+  const ns = namespace ?? "default";
+  return {
+    key: `${ns}/knp.default.${name}`,
+    traceName: `${ns}/${staged ? "staged:" : ""}knp.default.${name}`,
+    tier: "default",
+    sortName: `${ns}/knp.default.${name}`,
+    namespace: ns,
+    spec: k8sToCalicoSpec(spec),
+  };
+}
