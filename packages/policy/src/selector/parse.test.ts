@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LruCache } from "./cache.ts";
+import { GenerationalCache } from "./cache.ts";
 import { clearSelectorCache, parseSelector, SelectorSyntaxError, tryParseSelector } from "./index.ts";
 
 describe("parseSelector", () => {
@@ -35,21 +35,31 @@ describe("tryParseSelector", () => {
   });
 });
 
-describe("LruCache", () => {
-  it("holds at most its capacity, forgetting the least recently used entry", () => {
-    const cache = new LruCache<number>(3);
-    cache.set("a", 1);
-    cache.set("b", 2);
-    cache.set("c", 3);
-    expect(cache.get("a")).toBe(1); // a is now the most recently used
-    cache.set("d", 4);
-    expect(cache.size).toBe(3);
-    expect(cache.get("b")).toBeUndefined();
-    expect(cache.get("a")).toBe(1);
-    expect(cache.get("c")).toBe(3);
-    expect(cache.get("d")).toBe(4);
+describe("GenerationalCache", () => {
+  it("never holds more than its capacity", () => {
+    const cache = new GenerationalCache<number>(10);
+    for (let i = 0; i < 1000; i++) {
+      cache.set(`k${i}`, i);
+      expect(cache.size).toBeLessThanOrEqual(10);
+    }
+    expect(cache.get("k999")).toBe(999);
+    expect(cache.get("k0")).toBeUndefined();
   });
 
+  it("keeps an entry that is read while newer ones arrive, and forgets one that is not", () => {
+    const cache = new GenerationalCache<number>(4);
+    cache.set("read", 1);
+    cache.set("unread", 2);
+    for (let i = 0; i < 20; i++) {
+      expect(cache.get("read")).toBe(1);
+      cache.set(`new${i}`, i);
+    }
+    expect(cache.get("read")).toBe(1);
+    expect(cache.get("unread")).toBeUndefined();
+  });
+});
+
+describe("selector cache", () => {
   it("keeps the selector cache bounded under many distinct selectors", () => {
     clearSelectorCache();
     const first = parseSelector(`k == "0"`);

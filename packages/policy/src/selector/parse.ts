@@ -1,4 +1,4 @@
-import { LruCache } from "./cache.ts";
+import { GenerationalCache } from "./cache.ts";
 import { parseSelectorTree } from "./parser.ts";
 import { CompiledSelector } from "./selector.ts";
 import type { Selector } from "./selector.ts";
@@ -8,7 +8,7 @@ export const SELECTOR_CACHE_CAPACITY = 10_000;
 
 // Policies repeat the same few selectors; keyed by source text and by canonical text, so that equal
 // selectors written differently also share one compiled object while both are cached.
-const cache = new LruCache<Selector>(SELECTOR_CACHE_CAPACITY);
+const cache = new GenerationalCache<Selector>(SELECTOR_CACHE_CAPACITY);
 
 /** Parses and compiles a Calico selector; throws SelectorSyntaxError. The same text gives the same object. */
 export function parseSelector(text: string): Selector {
