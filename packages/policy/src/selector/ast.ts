@@ -13,7 +13,9 @@ export type SetOperator = "in" | "not in";
 
 /**
  * Global resources (GlobalNetworkSet, HostEndpoint) carry no namespace label; `global()` is true for them.
- * Calico itself reduces `namespaceSelector: global()` to that test when it compiles a rule.
+ * libcalico-go's GlobalNode evaluates true for anything and gets its meaning when a rule with
+ * `namespaceSelector: global()` is converted; testing the label here gives that meaning to the selector
+ * itself, and the evaluator still special-cases the rule through Selector.usesGlobal.
  */
 export const NAMESPACE_LABEL = "projectcalico.org/namespace";
 

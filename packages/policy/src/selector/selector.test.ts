@@ -91,7 +91,7 @@ const table: readonly Row[] = [
   [`a endswith "bc"`, { a: "bca" }, false],
   [`!a contains "x"`, {}, true],
   [`!a starts with "x"`, {}, true],
-  // all(), empty selector, global()
+  // all(), empty selector; global() is true when the namespace label is absent (global resources)
   [``, {}, true],
   [` `, {}, true],
   [`\t `, { a: "b" }, true],
