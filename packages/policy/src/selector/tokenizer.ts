@@ -229,6 +229,8 @@ export class Tokenizer {
         at++;
         continue;
       }
+      const code = c.charCodeAt(0);
+      if (code > 32 && code < 127) break;
       // Calico separates tokens with spaces and tabs only; a line break (say from a YAML `|` block) is
       // rejected by calicoctl, so it is rejected here too, with a message that says so.
       if (/\s/.test(c)) {
