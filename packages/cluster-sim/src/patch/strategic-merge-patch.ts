@@ -39,6 +39,12 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
       else out[k] = merged;
     }
   }
+  for (const [k, order] of Object.entries(patch)) {
+    if (!k.startsWith("$setElementOrder/") || !Array.isArray(order)) continue;
+    const field = k.slice("$setElementOrder/".length);
+    if (field in patch || !Array.isArray(out[field])) continue;
+    out[field] = mergeList(field, out[field] as unknown[], [], order);
+  }
   if (retain) for (const k of Object.keys(out)) if (!retain.has(k)) delete out[k];
   return out;
 }
