@@ -1,11 +1,13 @@
 import type { Config } from "@palisade/config";
 import type { Database } from "@palisade/db";
+import type { PubSub } from "./events/pubsub.ts";
 import type { JobQueue } from "./jobs/queue.ts";
 
 /** What domain functions need from the process; time comes in here so tests can move it. */
 export interface CoreDeps {
   db: Database;
   jobs: JobQueue;
+  events: PubSub;
   config: Readonly<Config>;
   now: () => Date;
 }

@@ -3,6 +3,7 @@ import { createCluster } from "../clusters/clusters.ts";
 import { publicUrlOf, type CoreDeps } from "../deps.ts";
 import { dispatchEmails, queueEmail } from "../email/outbox.ts";
 import { trialCredentials } from "../email/templates.ts";
+import { announceTrialRequest } from "../signup/trial-requests.ts";
 import { createAccessToken } from "../tenancy/access-tokens.ts";
 import { firstFreeSlug, slugify } from "../tenancy/slugs.ts";
 
@@ -26,6 +27,7 @@ export async function provisionTenant(deps: CoreDeps, trialRequestId: string, pa
   }
   if (request.status !== "APPROVED" && request.status !== "PROVISIONING") return "not-approved";
   await db.trialRequest.update({ where: { id: trialRequestId }, data: { status: "PROVISIONING", reason: null } });
+  await announceTrialRequest(deps, trialRequestId);
 
   const now = deps.now();
   const base = slugify(request.company);
@@ -79,6 +81,7 @@ async function finish(deps: CoreDeps, trialRequestId: string, tenantId: string):
   await db.trialRequest.updateMany({ where: { id: trialRequestId, status: { not: "READY" } }, data: { status: "READY", tenantId } });
   const unsent = await db.email.findMany({ where: { tenantId, kind: "trial-credentials", sentAt: null }, select: { id: true } });
   await dispatchEmails(deps.jobs, unsent.map((e) => e.id));
+  await announceTrialRequest(deps, trialRequestId);
 }
 
 /** Called when the job has used up its attempts: an operator sees why and can retry. */
@@ -87,4 +90,5 @@ export async function markProvisioningFailed(deps: CoreDeps, trialRequestId: str
     where: { id: trialRequestId, status: { in: ["APPROVED", "PROVISIONING"] } },
     data: { status: "FAILED", reason: reason.slice(0, 2000) },
   });
+  await announceTrialRequest(deps, trialRequestId);
 }

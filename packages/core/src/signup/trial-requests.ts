@@ -1,5 +1,6 @@
 import { isUniqueViolation, type TrialRequest } from "@palisade/db";
 import type { CoreDeps } from "../deps.ts";
+import { channels } from "../events/pubsub.ts";
 import { dispatchEmails, queueEmail } from "../email/outbox.ts";
 import { trialReceived, trialRejected } from "../email/templates.ts";
 import { AppError, badInput, conflict, notFound } from "../errors.ts";
@@ -95,6 +96,7 @@ async function findOpenRequest(deps: CoreDeps, email: string) {
 export async function approveTrialRequest(deps: CoreDeps, id: string): Promise<TrialRequest> {
   const updated = await transition(deps, id, ["PENDING_REVIEW"], { status: "APPROVED", reason: null });
   await deps.jobs.enqueue("provision-tenant", { trialRequestId: id });
+  await announceTrialRequest(deps, id);
   return updated;
 }
 
@@ -103,6 +105,7 @@ export async function retryTrialRequest(deps: CoreDeps, id: string): Promise<Tri
   const updated = await transition(deps, id, ["FAILED"], { status: "APPROVED", reason: null });
   await deps.jobs.queue.remove(`provision-tenant-${id}`).catch(() => 0);
   await deps.jobs.enqueue("provision-tenant", { trialRequestId: id });
+  await announceTrialRequest(deps, id);
   return updated;
 }
 
@@ -124,6 +127,7 @@ export async function rejectTrialRequest(deps: CoreDeps, id: string, reason: str
     return { updated, emailId };
   });
   await dispatchEmails(deps.jobs, [emailId]);
+  await announceTrialRequest(deps, id);
   return updated;
 }
 
@@ -138,4 +142,10 @@ async function transition(deps: CoreDeps, id: string, from: readonly TrialReques
 
 export async function listTrialRequests(deps: CoreDeps, status?: TrialRequest["status"] | null) {
   return deps.db.system.trialRequest.findMany({ where: status ? { status } : {}, orderBy: { createdAt: "desc" }, take: 500 });
+}
+
+/** Tells subscribers of a trial request where it stands now. */
+export async function announceTrialRequest(deps: CoreDeps, id: string): Promise<void> {
+  const row = await deps.db.system.trialRequest.findUnique({ where: { id } });
+  if (row) await deps.events.publish(channels.trialRequest(id), row);
 }

@@ -1,0 +1,23 @@
+import { makeExecutableSchema } from "@graphql-tools/schema";
+import type { GraphQLSchema } from "graphql";
+import { clustersResolvers } from "../modules/clusters/resolvers.ts";
+import { clustersTypeDefs } from "../modules/clusters/schema.ts";
+import type { SignupLimiter } from "../modules/signup/rate-limit.ts";
+import { signupResolvers } from "../modules/signup/resolvers.ts";
+import { signupTypeDefs } from "../modules/signup/schema.ts";
+import { tenancyResolvers } from "../modules/tenancy/resolvers.ts";
+import { tenancyTypeDefs } from "../modules/tenancy/schema.ts";
+
+const root = /* GraphQL */ `
+  type Query { "the API's version" version: String! }
+  type Mutation { _empty: Boolean }
+  type Subscription { _empty: Boolean }
+`;
+
+/** The whole API: each module brings its type definitions and resolvers. */
+export function buildSchema(deps: { limiter: SignupLimiter; version: string }): GraphQLSchema {
+  return makeExecutableSchema({
+    typeDefs: [root, signupTypeDefs, tenancyTypeDefs, clustersTypeDefs],
+    resolvers: [{ Query: { version: () => deps.version } }, signupResolvers(deps.limiter), tenancyResolvers, clustersResolvers],
+  });
+}
