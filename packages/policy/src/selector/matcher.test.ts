@@ -23,7 +23,11 @@ const VALUES = ["", "x", "y", "xy", "yx", "it's", 'say "hi"', "é"];
 function generator(rand: () => number) {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const space = () => pick(["", " ", "  ", "\t"]);
-  const quote = (value: string) => (value.includes('"') ? `'${value}'` : value.includes("'") ? `"${value}"` : pick([`'${value}'`, `"${value}"`]));
+  const quote = (value: string) => {
+    if (value.includes('"')) return `'${value}'`;
+    if (value.includes("'")) return `"${value}"`;
+    return pick([`'${value}'`, `"${value}"`]);
+  };
 
   const tree = (depth: number): SelectorNode => {
     const roll = rand();

@@ -8,7 +8,13 @@ import type { Token, TokenKind } from "./tokenizer.ts";
 export const MAX_NESTING = 256;
 
 const ALL: SelectorNode = { kind: "all" };
-const VALUE_OPERATORS: ReadonlySet<TokenKind> = new Set<ValueOperator>(["==", "!=", "contains", "starts with", "ends with"]);
+const VALUE_OPERATORS: ReadonlySet<TokenKind> = new Set<ValueOperator>([
+  "==",
+  "!=",
+  "contains",
+  "starts with",
+  "ends with",
+]);
 const SET_OPERATORS: ReadonlySet<TokenKind> = new Set<SetOperator>(["in", "not in"]);
 const OPERATOR_LIST = "==, !=, in, not in, contains, starts with, ends with";
 

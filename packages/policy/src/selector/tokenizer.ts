@@ -234,7 +234,8 @@ export class Tokenizer {
       // Calico separates tokens with spaces and tabs only; a line break (say from a YAML `|` block) is
       // rejected by calicoctl, so it is rejected here too, with a message that says so.
       if (/\s/.test(c)) {
-        const what = c === "\n" || c === "\r" ? "line break" : `whitespace character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+        const codePoint = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+        const what = c === "\n" || c === "\r" ? "line break" : `whitespace character ${codePoint}`;
         throw new SelectorSyntaxError(
           "a space or a tab",
           columnAt(text, at),
