@@ -30,7 +30,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
   const app = express();
   app.disable("x-powered-by");
   const server = http.createServer(app);
-  const limiter = new SignupLimiter(deps.redis, deps.config.signupLimits);
+  const limiter = new SignupLimiter(deps.redis, deps.config.redisKeyPrefix, deps.config.signupLimits);
   const schema = buildSchema({ limiter, version: VERSION });
   const validationRules = [queryLimits(deps.config.limits.maxQueryDepth, deps.config.limits.maxQueryCost)];
   const ws = attachWebSocket(server, schema, deps, validationRules);

@@ -1,6 +1,6 @@
 import { ConfigError, createLogger, loadConfig } from "@palisade/config";
 import { createApi } from "./app.ts";
-import { connect } from "./deps-factory.ts";
+import { connect } from "@palisade/core";
 
 let config;
 try {
@@ -13,7 +13,7 @@ try {
   throw e;
 }
 const log = createLogger("palisade-api", config.logLevel);
-const deps = connect(config, log);
+const deps = { ...connect(config, "palisade-api"), log };
 const api = await createApi(deps);
 const url = await api.listen(config.port, config.host);
 log.info({ graphql: `${url}/graphql`, ide: `${url}/ide` }, `Palisade API listening on ${url}; GraphQL IDE at ${url}/ide`);

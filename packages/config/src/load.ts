@@ -33,6 +33,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     database: { url: v.DATABASE_URL, appRole: v.DATABASE_APP_ROLE, appPassword: v.DATABASE_APP_PASSWORD, poolSize: v.DATABASE_POOL_SIZE },
     redisUrl: v.REDIS_URL,
+    redisKeyPrefix: v.REDIS_KEY_PREFIX,
     mail: { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM, dir: path.resolve(v.MAIL_DIR ?? path.join(dataDir, "mail")) },
     operatorToken: v.OPERATOR_TOKEN,
     trialDays: v.TRIAL_DAYS,

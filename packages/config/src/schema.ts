@@ -34,6 +34,7 @@ export const variables = {
   DATABASE_APP_PASSWORD: { schema: z.string().min(1), default: "palisade_app", secret: true, meaning: "password of DATABASE_APP_ROLE (set it in production)" },
   DATABASE_POOL_SIZE: { schema: int(1, 200), default: "10", meaning: "connections per pool per process" },
   REDIS_URL: { schema: url(["redis:", "rediss:"]).optional(), secret: true, meaning: "Redis URL; unset: redis://127.0.0.1:6379, or a redis-server started from PATH when nothing answers there" },
+  REDIS_KEY_PREFIX: { schema: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/), default: "palisade", meaning: "prefix of every Redis key and channel, so several installations (or test runs) can share one Redis" },
   SMTP_URL: { schema: url(["smtp:", "smtps:"]).optional(), secret: true, meaning: "SMTP server for outgoing mail; unset: mail is written as .eml files to MAIL_DIR" },
   MAIL_FROM: { schema: z.string().min(3), default: "Palisade <no-reply@palisade.local>", meaning: "sender of outgoing mail" },
   MAIL_DIR: { schema: z.string().optional(), meaning: "where mail goes without SMTP_URL; default DATA_DIR/mail" },
@@ -76,6 +77,7 @@ export interface Config {
   dataDir: string;
   database: { url: string | undefined; appRole: string; appPassword: string; poolSize: number };
   redisUrl: string | undefined;
+  redisKeyPrefix: string;
   mail: { smtpUrl: string | undefined; from: string; dir: string };
   operatorToken: string | undefined;
   trialDays: number;

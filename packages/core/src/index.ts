@@ -18,3 +18,4 @@ export { provisionTenant, markProvisioningFailed, type ProvisionOutcome } from "
 export { queueEmail, dispatchEmails } from "./email/outbox.ts";
 export type { Message } from "./email/templates.ts";
 export { PubSub, channels } from "./events/pubsub.ts";
+export { connect, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from "./connect.ts";

@@ -12,9 +12,10 @@ export class PubSub {
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
+    private readonly prefix: string,
   ) {
-    subscriber.on("message", (channel: string, raw: string) => {
-      const set = this.listeners.get(channel);
+    subscriber.on("message", (prefixed: string, raw: string) => {
+      const set = this.listeners.get(prefixed.slice(this.prefix.length + 1));
       if (!set) return;
       let message: unknown;
       try {
@@ -27,7 +28,7 @@ export class PubSub {
   }
 
   async publish(channel: string, message: unknown): Promise<void> {
-    await this.publisher.publish(channel, JSON.stringify(message));
+    await this.publisher.publish(`${this.prefix}:${channel}`, JSON.stringify(message));
   }
 
   /**
@@ -53,7 +54,7 @@ export class PubSub {
     const first = !set;
     if (!set) this.listeners.set(channel, (set = new Set()));
     set.add(listener);
-    const ready = first ? this.subscriber.subscribe(channel).then(() => undefined) : Promise.resolve();
+    const ready = first ? this.subscriber.subscribe(`${this.prefix}:${channel}`).then(() => undefined) : Promise.resolve();
     const stop = async () => {
       if (done) return;
       done = true;
@@ -61,7 +62,7 @@ export class PubSub {
       s?.delete(listener);
       if (s && s.size === 0) {
         this.listeners.delete(channel);
-        await this.subscriber.unsubscribe(channel).catch(() => {});
+        await this.subscriber.unsubscribe(`${this.prefix}:${channel}`).catch(() => {});
       }
       if (wake) wake({ value: undefined, done: true });
     };

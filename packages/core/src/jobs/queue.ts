@@ -6,9 +6,10 @@ import { jobCatalogue, QUEUE_NAME, type JobName, type JobPayload } from "./catal
 export class JobQueue {
   readonly queue: Queue;
 
-  constructor(connection: Redis) {
+  constructor(connection: Redis, readonly prefix: string) {
     this.queue = new Queue(QUEUE_NAME, {
       connection,
+      prefix,
       defaultJobOptions: { removeOnComplete: { age: 24 * 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } },
     });
   }

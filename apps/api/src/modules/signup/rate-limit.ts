@@ -7,9 +7,9 @@ export class SignupLimiter {
   private readonly perAddress: RateLimiterRedis;
   private readonly perDomain: RateLimiterRedis;
 
-  constructor(redis: Redis, limits: { perAddressPerHour: number; perDomainPerHour: number }) {
-    this.perAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: "rl:signup:addr", points: limits.perAddressPerHour, duration: 3600 });
-    this.perDomain = new RateLimiterRedis({ storeClient: redis, keyPrefix: "rl:signup:domain", points: limits.perDomainPerHour, duration: 3600 });
+  constructor(redis: Redis, prefix: string, limits: { perAddressPerHour: number; perDomainPerHour: number }) {
+    this.perAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:signup:addr`, points: limits.perAddressPerHour, duration: 3600 });
+    this.perDomain = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:signup:domain`, points: limits.perDomainPerHour, duration: 3600 });
   }
 
   async take(address: string | null, emailDomain: string): Promise<void> {
