@@ -313,3 +313,14 @@ export function applyInternal(env: HandlerEnv, t: ResourceType, input: KubeObjec
 export function deleteInternal(env: HandlerEnv, t: ResourceType, namespace: string | undefined, name: string): KubeObject {
   return env.store.delete(t, t.namespaced ? namespace ?? "default" : undefined, name);
 }
+
+/** A create from inside the simulator (controllers creating pods): admission and managedFields as over HTTP. */
+export function createInternal(env: HandlerEnv, t: ResourceType, input: KubeObject, manager: string): KubeObject {
+  const obj = structuredClone(input);
+  obj.apiVersion = apiVersionOf(t);
+  obj.kind = t.kind;
+  requireNamespace(env, obj.metadata.namespace);
+  for (const a of env.admission) a(t, obj, undefined, "create");
+  recordUpdate(undefined, obj, manager, env.store.timestamp());
+  return env.store.create(t, obj);
+}

@@ -130,7 +130,7 @@ export class ApiCluster {
     if (this.tmp) rmSync(this.tmp, { recursive: true, force: true });
   }
 
-  private env() {
+  protected env() {
     return { store: this.store, faults: this.faults, admission: this.admission, subresources: this.subresources, bookmarkIntervalMs: 5000 };
   }
 }

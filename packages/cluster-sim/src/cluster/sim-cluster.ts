@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ApiCluster, type ClusterOptions } from "./start-cluster.ts";
+import { createInternal } from "../api/resource-handlers.ts";
+import { RESOURCE_TYPES } from "../api/resource-types.ts";
+import { serverTls } from "../api/tls.ts";
+import { PodIpAllocator } from "../workloads/pod-ips.ts";
+import { podAdmission } from "../workloads/pod-admission.ts";
+import { PodLogs } from "../workloads/pod-logs.ts";
+import { ProcessRunner, type RunnableImage } from "../workloads/process-runner.ts";
+import { DeploymentController } from "../workloads/deployment-controller.ts";
+import { DaemonSetController } from "../workloads/daemonset-controller.ts";
+import { initialYaml, type ScenarioName } from "../scenarios/catalog.ts";
+import type { KubeObject } from "../store/kube-object.ts";
+
+const POD = RESOURCE_TYPES.find((t) => t.kind === "Pod")!;
+
+export interface SimOptions extends ClusterOptions {
+  scenario?: ScenarioName;
+  /** Images run as local processes: image name -> command. */
+  runnables?: Record<string, RunnableImage>;
+  /** Readiness probe period for runnable pods (default 250 ms, whatever periodSeconds says). */
+  probePeriodMs?: number;
+}
+
+/** The simulated cluster: API server plus the workload controllers and the process runner. */
+export class SimCluster extends ApiCluster {
+  readonly logs = new PodLogs();
+  readonly runner: ProcessRunner;
+  private readonly runDir = mkdtempSync(join(tmpdir(), "palisade-sim-pods-"));
+  private readonly ips = new PodIpAllocator();
+
+  constructor(readonly simOpts: SimOptions = {}) {
+    super({ ...simOpts, scenarioName: simOpts.scenarioName ?? simOpts.scenario ?? "empty" });
+    this.runner = new ProcessRunner({
+      store: this.store,
+      tokens: this.tokens,
+      logs: this.logs,
+      apiUrl: () => this.url,
+      caPem: serverTls().cert,
+      rootDir: this.runDir,
+      probePeriodMs: simOpts.probePeriodMs ?? 250,
+    });
+    for (const [image, spec] of Object.entries(simOpts.runnables ?? {})) this.runner.register(image, spec);
+    this.admission.push(podAdmission(this.ips, (image) => this.runner.isRunnable(image), () => this.store.timestamp()));
+    this.store.subscribe((e) => {
+      const ip = (e.object.status as { podIP?: string } | undefined)?.podIP;
+      if (e.resource.kind === "Pod" && e.type === "DELETED" && ip && !(e.object.spec as { hostNetwork?: boolean }).hostNetwork) this.ips.release(ip);
+    });
+    this.subresources.set("pods/log", this.logs.handler((ns, name) => !!this.store.peek(POD, ns, name)));
+    const createPod = (p: KubeObject) => createInternal(this.env(), POD, p, "kube-controller-manager");
+    const deployments = new DeploymentController(this.store, createPod, this.random);
+    const daemonsets = new DaemonSetController(this.store, createPod, this.random);
+    this.onStop(() => {
+      deployments.stop();
+      daemonsets.stop();
+    });
+    this.onStop(async () => {
+      await this.runner.stop();
+      rmSync(this.runDir, { recursive: true, force: true });
+    });
+  }
+
+  /** Runs pods with this image as `command` (register before the pods are created). */
+  registerImage(image: string, spec: RunnableImage): void {
+    this.runner.register(image, spec);
+  }
+
+  /** What the pod's processes wrote to stdout and stderr (kept after the pod is deleted). */
+  podLogs(namespace: string, name: string): string {
+    return this.logs.get(namespace, name);
+  }
+
+  /** Pods of a namespace matching all the given labels. */
+  pods(namespace: string, labels: Record<string, string> = {}): KubeObject[] {
+    return this.store.list(POD, namespace, (p) => Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v));
+  }
+}
+
+/** Starts a simulated cluster: API server listening, scenario loaded, controllers running. */
+export async function startCluster(opts: SimOptions = {}): Promise<SimCluster> {
+  const sim = new SimCluster(opts);
+  await sim.start();
+  for (const yaml of initialYaml(opts.scenario ?? "empty")) sim.load(yaml);
+  await new Promise((r) => setImmediate(r));
+  return sim;
+}
