@@ -37,6 +37,8 @@ export interface PodEntity {
   ports: NamedPort[];
   /** network sets and host endpoints whose addresses contain the pod's IP */
   sets: AddressSet[];
+  /** the namespace profile's trace entry after its index */
+  profileTrace: string;
 }
 
 export interface AddressEntity {
@@ -105,6 +107,7 @@ export class Inventory {
       ip,
       ports,
       sets: ip ? this.setsContaining(ip) : [],
+      profileTrace: `|__PROFILE__|__PROFILE__.kns.${namespace}|allow|0`,
     };
     this.pods.push(pod);
     this.podsByKey.set(pod.key, pod);

@@ -109,7 +109,7 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
   };
 
   const sideOf = (list: PolicyList, flow: FlowContext, dir: Direction, e: Entity): SideVerdict | null =>
-    e.kind === "pod" ? walkTiers(list.applicable(e, dir), flow, dir, e) : null;
+    e.kind === "pod" ? walkTiers(dir === "egress" ? list.egressOf(e) : list.ingressOf(e), flow, e) : null;
 
   return {
     tiers: enforcedList.tierOrder,
@@ -147,7 +147,10 @@ function allowed(egress: SideVerdict | null, ingress: SideVerdict | null): "allo
 class PolicyList {
   readonly tierOrder: TierInfo[];
   readonly byTier = new Map<string, CompiledPolicy[]>();
-  private readonly cache: Record<Direction, Array<TierSlice[] | undefined>>;
+  /** per tier in order: its global policies, and its namespaced ones by namespace */
+  private readonly index: Array<{ tier: TierInfo; global: CompiledPolicy[]; byNamespace: Map<string, CompiledPolicy[]> }>;
+  private readonly ingress: Array<TierSlice[] | undefined>;
+  private readonly egress: Array<TierSlice[] | undefined>;
 
   constructor(policies: CompiledPolicy[], table: Map<string, TierInfo>, podCount: number) {
     for (const p of policies) {
@@ -162,21 +165,54 @@ class PolicyList {
       infos.push(table.get(name) ?? { name, order: undefined, defaultAction: "deny" });
     }
     this.tierOrder = infos.sort(compareTiers);
-    this.cache = { ingress: new Array(podCount), egress: new Array(podCount) };
+    this.index = this.tierOrder.map((tier) => {
+      const global: CompiledPolicy[] = [];
+      const byNamespace = new Map<string, CompiledPolicy[]>();
+      for (const p of this.byTier.get(tier.name)!) {
+        if (p.namespace === undefined) global.push(p);
+        else {
+          let l = byNamespace.get(p.namespace);
+          if (!l) byNamespace.set(p.namespace, (l = []));
+          l.push(p);
+        }
+      }
+      return { tier, global, byNamespace };
+    });
+    this.ingress = new Array(podCount);
+    this.egress = new Array(podCount);
+  }
+
+  ingressOf(pod: PodEntity): TierSlice[] {
+    return (this.ingress[pod.id] ??= this.applicable(pod, "ingress"));
+  }
+
+  egressOf(pod: PodEntity): TierSlice[] {
+    return (this.egress[pod.id] ??= this.applicable(pod, "egress"));
   }
 
   /** A tier applies to a pod and direction only if one of its policies selects the pod for it. */
-  applicable(pod: PodEntity, dir: Direction): TierSlice[] {
-    const cached = this.cache[dir][pod.id];
-    if (cached) return cached;
+  private applicable(pod: PodEntity, dir: Direction): TierSlice[] {
     const slices: TierSlice[] = [];
-    for (const tier of this.tierOrder) {
-      const policies = this.byTier.get(tier.name)!.filter((p) => p[dir] !== null && p.selects(pod));
-      if (policies.length > 0) slices.push({ tier, policies });
+    for (const { tier, global, byNamespace } of this.index) {
+      const candidates = mergeByOrder(global, byNamespace.get(pod.namespace));
+      const policies = candidates.filter((p) => p[dir] !== null && p.selects(pod));
+      if (policies.length === 0) continue;
+      const last = policies[policies.length - 1]!;
+      slices.push({
+        tier,
+        rules: policies.map((p) => p[dir]!),
+        endOfTier: `|${tier.name}|${last.traceName}|${tier.defaultAction}|-1`,
+      });
     }
-    this.cache[dir][pod.id] = slices;
     return slices;
   }
+}
+
+/** Two policy lists already in tier order, merged in tier order. */
+function mergeByOrder(a: CompiledPolicy[], b: CompiledPolicy[] | undefined): CompiledPolicy[] {
+  if (!b || b.length === 0) return a;
+  if (a.length === 0) return b;
+  return [...a, ...b].sort(comparePolicies);
 }
 
 function calicoInput(name: string, namespace: string | undefined, spec: PolicyInput["spec"], staged: boolean): PolicyInput {

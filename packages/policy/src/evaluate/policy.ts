@@ -39,7 +39,12 @@ export function compilePolicy(p: PolicyInput, ctx: PeerContext): CompiledPolicy 
   const nsSel = p.namespace === undefined && spec.namespaceSelector !== undefined ? parseSelector(spec.namespaceSelector) : undefined;
   const ns = p.namespace;
   const ruleCtx: PeerContext = { ...ctx, namespace: ns };
-  const compile = (rules: GlobalPolicySpec["ingress"]) => (rules ?? []).map((r, i) => compileRule(r, i, ruleCtx));
+  const compile = (rules: GlobalPolicySpec["ingress"]) =>
+    (rules ?? []).map((r, i) => {
+      const c = compileRule(r, i, ruleCtx);
+      c.trace = `|${p.tier}|${p.traceName}|${c.action}|${i}`;
+      return c;
+    });
   return {
     key: p.key,
     traceName: p.traceName,

@@ -21,45 +21,59 @@ export interface CompiledRule {
   /** null for Log: it records and evaluation continues */
   action: TraceAction | null;
   matches(flow: FlowContext): boolean;
+  /** the trace entry after its index, `|tier|policy|action|ruleIndex`, set by the policy */
+  trace: string;
 }
 
 type Check = (f: FlowContext) => boolean;
+type EntityCheck = (e: Entity) => boolean;
+type PortCheck = (port: number | undefined, proto: number, e: Entity) => boolean;
+
+/** The parts of one side (source or destination) of a rule, absent parts being null. */
+interface SideParts {
+  ports: PortCheck | null;
+  notPorts: PortCheck | null;
+  nets: EntityCheck | null;
+  notNets: EntityCheck | null;
+  selection: EntityCheck | null;
+  notSelection: EntityCheck | null;
+  domains: ((names: readonly string[] | undefined) => boolean) | null;
+  never: boolean;
+}
 
 export function compileRule(rule: Rule, index: number, ctx: PeerContext): CompiledRule {
-  const checks: Check[] = [];
-  const proto = protocolNumber(rule.protocol);
-  if (proto !== undefined) checks.push((f) => f.protocol === proto);
-  const notProto = protocolNumber(rule.notProtocol);
-  if (notProto !== undefined) checks.push((f) => f.protocol !== notProto);
-  if (rule.icmp) {
-    const m = icmpMatcher(rule.icmp);
-    checks.push((f) => m(f));
-  }
-  if (rule.notICMP) {
-    const m = icmpMatcher(rule.notICMP);
-    checks.push((f) => !m(f));
-  }
-  if (rule.ipVersion !== undefined) {
-    const v = rule.ipVersion;
-    checks.push((f) => (f.src.ip === undefined || f.src.ip.version === v) && (f.dst.ip === undefined || f.dst.ip.version === v));
-  }
-  if (rule.source) entityChecks(rule.source, "src", ctx, checks);
-  if (rule.destination) entityChecks(rule.destination, "dst", ctx, checks);
-  // Ports and protocols first: they are the cheapest tests and reject most flows.
+  const proto = protocolNumber(rule.protocol) ?? -1;
+  const notProto = protocolNumber(rule.notProtocol) ?? -1;
+  const icmp = rule.icmp ? icmpMatcher(rule.icmp) : null;
+  const notIcmp = rule.notICMP ? icmpMatcher(rule.notICMP) : null;
+  const ipVersion = rule.ipVersion ?? 0;
+  const src = sideParts(rule.source, "src", ctx);
+  const dst = sideParts(rule.destination, "dst", ctx);
+  const never = src.never || dst.never;
   const action = rule.action === "Log" ? null : (rule.action.toLowerCase() as TraceAction);
-  const n = checks.length;
-  const [c0, c1, c2] = checks;
-  let matches: Check;
-  if (n === 0) matches = () => true;
-  else if (n === 1) matches = c0!;
-  else if (n === 2) matches = (f) => c0!(f) && c1!(f);
-  else if (n === 3) matches = (f) => c0!(f) && c1!(f) && c2!(f);
-  else
-    matches = (f) => {
-      for (let i = 0; i < n; i++) if (!checks[i]!(f)) return false;
-      return true;
-    };
-  return { index, action, matches };
+  // One function testing the cheap fields first (protocol, ports) and selectors last.
+  const matches = (f: FlowContext): boolean => {
+    if (never) return false;
+    if (proto !== -1 && f.protocol !== proto) return false;
+    if (notProto !== -1 && f.protocol === notProto) return false;
+    if (dst.ports !== null && !dst.ports(f.port, f.protocol, f.dst)) return false;
+    if (dst.notPorts !== null && dst.notPorts(f.port, f.protocol, f.dst)) return false;
+    if (icmp !== null && !icmp(f)) return false;
+    if (notIcmp !== null && notIcmp(f)) return false;
+    if (ipVersion !== 0 && !((f.src.ip === undefined || f.src.ip.version === ipVersion) && (f.dst.ip === undefined || f.dst.ip.version === ipVersion)))
+      return false;
+    if (dst.domains !== null && !dst.domains(f.domains)) return false;
+    return sideMatches(src, f.src) && sideMatches(dst, f.dst);
+  };
+  return { index, action, matches, trace: "" };
+}
+
+function sideMatches(s: SideParts, e: Entity): boolean {
+  if (s.nets !== null && !s.nets(e)) return false;
+  if (s.notNets !== null && s.notNets(e)) return false;
+  if (s.selection !== null && !s.selection(e)) return false;
+  if (s.notSelection !== null && s.notSelection(e)) return false;
+  return true;
 }
 
 function icmpMatcher(icmp: ICMPFields): Check {
@@ -69,44 +83,30 @@ function icmpMatcher(icmp: ICMPFields): Check {
     (icmp.code === undefined || f.icmp.code === icmp.code);
 }
 
-function entityChecks(e: EntityRule, side: "src" | "dst", ctx: PeerContext, checks: Check[]): void {
-  const at = side === "src" ? (f: FlowContext) => f.src : (f: FlowContext) => f.dst;
+function sideParts(e: EntityRule | undefined, side: "src" | "dst", ctx: PeerContext): SideParts {
+  const parts: SideParts = { ports: null, notPorts: null, nets: null, notNets: null, selection: null, notSelection: null, domains: null, never: false };
+  if (!e) return parts;
+  // Flows carry only the destination port; a source port constraint cannot be shown to hold.
   if (e.ports && e.ports.length > 0) {
-    const ports = compilePorts(e.ports);
-    // Flows carry only the destination port; a source port constraint cannot be shown to hold.
-    if (side === "src") checks.unshift(() => false);
-    else checks.unshift((f) => ports(f.port, f.protocol, f.dst));
+    if (side === "src") parts.never = true;
+    else parts.ports = compilePorts(e.ports);
   }
   if (e.notPorts && e.notPorts.length > 0) {
-    const ports = compilePorts(e.notPorts);
-    if (side === "src") checks.unshift(() => false);
-    else checks.unshift((f) => !ports(f.port, f.protocol, f.dst));
+    if (side === "src") parts.never = true;
+    else parts.notPorts = compilePorts(e.notPorts);
   }
-  if (e.nets && e.nets.length > 0) {
-    const nets = compileNets(e.nets);
-    checks.push((f) => nets(at(f)));
-  }
-  if (e.notNets && e.notNets.length > 0) {
-    const nets = compileNets(e.notNets);
-    checks.push((f) => !nets(at(f)));
-  }
-  if (e.domains && e.domains.length > 0) {
-    const domains = compileDomains(e.domains);
-    checks.push((f) => domains(f.domains));
-  }
-  if (e.services) {
-    // Service matches need the Service inventory (endpoints), which the engine does not model.
-    checks.push(() => false);
-  }
-  if (e.selector !== undefined || e.namespaceSelector !== undefined || e.serviceAccounts !== undefined) {
-    const sel = compileSelection(e.selector, e.namespaceSelector, e.serviceAccounts, ctx);
-    checks.push((f) => sel(at(f)));
-  }
+  if (e.nets && e.nets.length > 0) parts.nets = compileNets(e.nets);
+  if (e.notNets && e.notNets.length > 0) parts.notNets = compileNets(e.notNets);
+  if (e.domains && e.domains.length > 0) parts.domains = compileDomains(e.domains);
+  // Service matches need the Service inventory (endpoints), which the engine does not model.
+  if (e.services) parts.never = true;
+  if (e.selector !== undefined || e.namespaceSelector !== undefined || e.serviceAccounts !== undefined)
+    parts.selection = compileSelection(e.selector, e.namespaceSelector, e.serviceAccounts, ctx);
   if (e.notSelector !== undefined) {
     // Calico renders notSelector as "not in the IP set of endpoints matching it", so an address
     // that is no endpoint and in no network set passes a notSelector. Calico does not scope
     // notSelector to the policy's namespace (only the positive selector is), and neither do we.
-    const not = compileSelection(e.notSelector, undefined, undefined, { ...ctx, namespace: undefined });
-    checks.push((f) => !not(at(f)));
+    parts.notSelection = compileSelection(e.notSelector, undefined, undefined, { ...ctx, namespace: undefined });
   }
+  return parts;
 }

@@ -1,6 +1,5 @@
 import type { PodEntity } from "./entities.ts";
-import type { CompiledPolicy } from "./policy.ts";
-import type { FlowContext } from "./rule.ts";
+import type { CompiledRule, FlowContext } from "./rule.ts";
 import type { TierInfo } from "./tiers.ts";
 
 export interface SideVerdict {
@@ -11,10 +10,13 @@ export interface SideVerdict {
 
 export type Direction = "ingress" | "egress";
 
-/** The policies of one tier that apply to an endpoint in one direction, in order. */
+/** The policies of one tier that apply to an endpoint in one direction, as their rule lists. */
 export interface TierSlice {
   tier: TierInfo;
-  policies: CompiledPolicy[];
+  /** per applying policy, in order, its rules for the direction */
+  rules: CompiledRule[][];
+  /** the end-of-tier entry after its index: the tier's default under its last applying policy */
+  endOfTier: string;
 }
 
 /**
@@ -23,28 +25,30 @@ export interface TierSlice {
  * defaultAction, reported with rule index -1 under the tier's last applying policy, as Felix's
  * end-of-tier rule does; past the last tier the namespace profile allows.
  */
-export function walkTiers(slices: readonly TierSlice[], flow: FlowContext, dir: Direction, pod: PodEntity): SideVerdict {
+export function walkTiers(slices: readonly TierSlice[], flow: FlowContext, pod: PodEntity): SideVerdict {
   const policies: string[] = [];
-  for (const slice of slices) {
-    const tier = slice.tier.name;
-    let decided: "allow" | "deny" | "pass" | null = null;
-    for (const p of slice.policies) {
-      const rules = p[dir]!;
-      for (const r of rules) {
-        if (r.action === null || !r.matches(flow)) continue;
-        policies.push(`${policies.length}|${tier}|${p.traceName}|${r.action}|${r.index}`);
-        decided = r.action;
-        break;
+  for (let s = 0; s < slices.length; s++) {
+    const slice = slices[s]!;
+    let decided: CompiledRule | null = null;
+    const perPolicy = slice.rules;
+    outer: for (let p = 0; p < perPolicy.length; p++) {
+      const rules = perPolicy[p]!;
+      for (let r = 0; r < rules.length; r++) {
+        const rule = rules[r]!;
+        if (rule.action !== null && rule.matches(flow)) {
+          decided = rule;
+          break outer;
+        }
       }
-      if (decided !== null) break;
     }
-    if (decided === "allow" || decided === "deny") return { action: decided, policies };
-    if (decided === "pass") continue;
-    const last = slice.policies[slice.policies.length - 1]!;
-    const action = slice.tier.defaultAction;
-    policies.push(`${policies.length}|${tier}|${last.traceName}|${action}|-1`);
-    if (action === "deny") return { action, policies };
+    if (decided !== null) {
+      policies.push(policies.length + decided.trace);
+      if (decided.action === "pass") continue;
+      return { action: decided.action === "allow" ? "allow" : "deny", policies };
+    }
+    policies.push(policies.length + slice.endOfTier);
+    if (slice.tier.defaultAction === "deny") return { action: "deny", policies };
   }
-  policies.push(`${policies.length}|__PROFILE__|__PROFILE__.kns.${pod.namespace}|allow|0`);
+  policies.push(policies.length + pod.profileTrace);
   return { action: "allow", policies };
 }

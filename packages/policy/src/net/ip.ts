@@ -1,8 +1,21 @@
 // IPv4 and IPv6 addresses and CIDRs. IPv4 values are kept as numbers and IPv6 as bigints so
 // containment is a shift and compare.
 
-export interface Address { version: 4 | 6; value: bigint }
-export interface Cidr { version: 4 | 6; base: bigint; prefix: number; text: string }
+export interface Address {
+  version: 4 | 6;
+  value: bigint;
+  /** the IPv4 address as an unsigned 32-bit number (-1 for IPv6): the fast path for containment */
+  v4: number;
+}
+export interface Cidr {
+  version: 4 | 6;
+  base: bigint;
+  prefix: number;
+  text: string;
+  /** IPv4 network and mask as unsigned 32-bit numbers */
+  v4base: number;
+  v4mask: number;
+}
 
 function parseV4(s: string): bigint | undefined {
   const parts = s.split(".");
@@ -64,10 +77,10 @@ function parseV6(s: string): bigint | undefined {
 export function parseAddress(s: string): Address | undefined {
   if (s.includes(":")) {
     const v = parseV6(s);
-    return v === undefined ? undefined : { version: 6, value: v };
+    return v === undefined ? undefined : { version: 6, value: v, v4: -1 };
   }
   const v = parseV4(s);
-  return v === undefined ? undefined : { version: 4, value: v };
+  return v === undefined ? undefined : { version: 4, value: v, v4: Number(v) };
 }
 
 /** A CIDR (`10.0.0.0/8`) or a bare address (a /32 or /128), as Calico accepts in `nets`. */
@@ -85,15 +98,17 @@ export function parseCidr(s: string): Cidr | undefined {
   }
   const hostBits = BigInt(bits - prefix);
   const base = (addr.value >> hostBits) << hostBits;
-  return { version: addr.version, base, prefix, text: s };
+  const v4mask = addr.version === 4 && prefix > 0 ? (0xffffffff << (32 - prefix)) >>> 0 : 0;
+  return { version: addr.version, base, prefix, text: s, v4base: addr.version === 4 ? Number(base) : -1, v4mask };
 }
 
 export function cidrContains(c: Cidr, a: Address): boolean {
   if (c.version !== a.version) return false;
-  const hostBits = BigInt((c.version === 4 ? 32 : 128) - c.prefix);
+  if (c.version === 4) return ((a.v4 & c.v4mask) >>> 0) === c.v4base;
+  const hostBits = BigInt(128 - c.prefix);
   return (a.value >> hostBits) << hostBits === c.base;
 }
 
 export function cidrWithin(inner: Cidr, outer: Cidr): boolean {
-  return inner.version === outer.version && inner.prefix >= outer.prefix && cidrContains(outer, { version: inner.version, value: inner.base });
+  return inner.version === outer.version && inner.prefix >= outer.prefix && cidrContains(outer, { version: inner.version, value: inner.base, v4: inner.v4base });
 }
