@@ -13,6 +13,10 @@ import { DeploymentController } from "../workloads/deployment-controller.ts";
 import { DaemonSetController } from "../workloads/daemonset-controller.ts";
 import { initialYaml, type ScenarioName } from "../scenarios/catalog.ts";
 import type { KubeObject } from "../store/kube-object.ts";
+import { calicoValidation } from "./calico-validation.ts";
+import { Dataplane, type ConnectionResult } from "../dataplane/dataplane.ts";
+import { scenarioConnections, type Connection } from "../dataplane/connections.ts";
+import type { FlowLogRecord } from "../dataplane/flow-log-record.ts";
 
 const POD = RESOURCE_TYPES.find((t) => t.kind === "Pod")!;
 
@@ -22,6 +26,14 @@ export interface SimOptions extends ClusterOptions {
   runnables?: Record<string, RunnableImage>;
   /** Readiness probe period for runnable pods (default 250 ms, whatever periodSeconds says). */
   probePeriodMs?: number;
+  /** Append flow logs to this file (JSON lines, Calico field names). */
+  flowLogPath?: string;
+  /** Flow log aggregation interval (default 15 s, Calico's). */
+  flushIntervalMs?: number;
+  /** Traffic generator rounds per second (default 1); 0 makes connections only on advance(). */
+  rate?: number;
+  /** Connections to make instead of the scenario's. */
+  connections?: Connection[];
 }
 
 /** The simulated cluster: API server plus the workload controllers and the process runner. */
@@ -30,6 +42,7 @@ export class SimCluster extends ApiCluster {
   readonly runner: ProcessRunner;
   private readonly runDir = mkdtempSync(join(tmpdir(), "palisade-sim-pods-"));
   private readonly ips = new PodIpAllocator();
+  readonly dataplane: Dataplane;
 
   constructor(readonly simOpts: SimOptions = {}) {
     super({ ...simOpts, scenarioName: simOpts.scenarioName ?? simOpts.scenario ?? "empty" });
@@ -43,6 +56,7 @@ export class SimCluster extends ApiCluster {
       probePeriodMs: simOpts.probePeriodMs ?? 250,
     });
     for (const [image, spec] of Object.entries(simOpts.runnables ?? {})) this.runner.register(image, spec);
+    this.admission.push(calicoValidation);
     this.admission.push(podAdmission(this.ips, (image) => this.runner.isRunnable(image), () => this.store.timestamp()));
     this.store.subscribe((e) => {
       const ip = (e.object.status as { podIP?: string } | undefined)?.podIP;
@@ -55,6 +69,18 @@ export class SimCluster extends ApiCluster {
     this.onStop(() => {
       deployments.stop();
       daemonsets.stop();
+    });
+    this.dataplane = new Dataplane({
+      store: this.store,
+      connections: simOpts.connections ?? scenarioConnections(simOpts.scenario ?? "empty"),
+      random: this.random,
+      flowLogPath: simOpts.flowLogPath,
+      flushIntervalMs: simOpts.flushIntervalMs,
+      rate: simOpts.rate,
+    });
+    this.onStop(() => {
+      this.dataplane.flush();
+      this.dataplane.stop();
     });
     this.onStop(async () => {
       await this.runner.stop();
@@ -72,6 +98,21 @@ export class SimCluster extends ApiCluster {
     return this.logs.get(namespace, name);
   }
 
+  /** Makes every scenario connection `rounds` times now, judged by the policies stored at this moment. */
+  advance(rounds = 1): ConnectionResult[] {
+    return this.dataplane.advance(rounds);
+  }
+
+  /** Ends the flow-log aggregation interval: appends its records to the flow log and returns them. */
+  flush(): FlowLogRecord[] {
+    return this.dataplane.flush();
+  }
+
+  /** Every flow-log record flushed so far. */
+  flowLogs(): FlowLogRecord[] {
+    return this.dataplane.records();
+  }
+
   /** Pods of a namespace matching all the given labels. */
   pods(namespace: string, labels: Record<string, string> = {}): KubeObject[] {
     return this.store.list(POD, namespace, (p) => Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v));
@@ -84,5 +125,7 @@ export async function startCluster(opts: SimOptions = {}): Promise<SimCluster> {
   await sim.start();
   for (const yaml of initialYaml(opts.scenario ?? "empty")) sim.load(yaml);
   await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  sim.dataplane.start();
   return sim;
 }
