@@ -24,7 +24,9 @@ export function recordsOf(sim: SimCluster, records: FlowLogRecord[], c: Connecti
       (!srcNs || r.source_namespace === srcNs) &&
       (!dstNs || r.dest_namespace === dstNs) &&
       r.dest_port === c.port &&
-      r.proto === c.protocol.toLowerCase(),
+      r.proto === c.protocol.toLowerCase() &&
+      // Outside destinations sharing a network set differ by the DNS names and (when kept) the address.
+      (!("ip" in c.dst) || (JSON.stringify(r.dest_domains) === JSON.stringify(c.dst.domains ?? null) && (r.dest_ip === null || r.dest_ip === c.dst.ip))),
   );
 }
 
