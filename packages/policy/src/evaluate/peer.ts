@@ -12,6 +12,8 @@ export interface PeerContext {
   namespace: string | undefined;
   podCount: number;
   namespaceSelectorLabels(namespace: string): Labels;
+  /** compiled selections shared by every rule of the policy set that repeats them */
+  selections: Map<string, EntityTest>;
 }
 
 export type EntityTest = (e: Entity) => boolean;
@@ -26,6 +28,19 @@ const NO_LABELS: Labels = {};
  * sets and host endpoints containing it, so an address in none of them matches no selector.
  */
 export function compileSelection(
+  selector: string | undefined,
+  namespaceSelector: string | undefined,
+  sa: ServiceAccountMatch | undefined,
+  ctx: PeerContext,
+): EntityTest {
+  // Policies repeat the same peers; one compiled test (and one per-pod cache) serves them all.
+  const key = JSON.stringify([selector, namespaceSelector, sa?.names, sa?.selector, ctx.namespace]);
+  let test = ctx.selections.get(key);
+  if (!test) ctx.selections.set(key, (test = buildSelection(selector, namespaceSelector, sa, ctx)));
+  return test;
+}
+
+function buildSelection(
   selector: string | undefined,
   namespaceSelector: string | undefined,
   sa: ServiceAccountMatch | undefined,

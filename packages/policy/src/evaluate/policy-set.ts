@@ -80,6 +80,7 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
     namespace: undefined,
     podCount: inventory.pods.length,
     namespaceSelectorLabels: (ns) => inventory.namespaceLabels.get(ns) ?? { "projectcalico.org/name": ns, "kubernetes.io/metadata.name": ns },
+    selections: new Map(),
   };
   const table = tierTable(tiers);
   const compiled = enforced.map((p) => compilePolicy(p, ctx));
