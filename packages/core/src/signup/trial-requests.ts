@@ -8,6 +8,8 @@ import { businessEmailProblem, normalizeEmail } from "./email-policy.ts";
 import { parseInput, trialRequestInput } from "./input.ts";
 
 const OPEN = ["PENDING_REVIEW", "APPROVED", "PROVISIONING"] as const;
+// Ids are Postgres uuids; anything else would reach the database as a cast error, so it is simply not found.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A trial signup. A valid auto-approving promo code approves it at once and starts provisioning; without
@@ -112,6 +114,7 @@ export async function retryTrialRequest(deps: CoreDeps, id: string): Promise<Tri
 export async function rejectTrialRequest(deps: CoreDeps, id: string, reason: string): Promise<TrialRequest> {
   const why = reason.trim();
   if (!why) throw badInput("reason", "reason is required: the applicant is told why");
+  if (!UUID.test(id)) throw notFound(`trial request ${id}`);
   const { updated, emailId } = await deps.db.system.$transaction(async (tx) => {
     const current = await tx.trialRequest.findUnique({ where: { id } });
     if (!current) throw notFound(`trial request ${id}`);
@@ -132,6 +135,7 @@ export async function rejectTrialRequest(deps: CoreDeps, id: string, reason: str
 }
 
 async function transition(deps: CoreDeps, id: string, from: readonly TrialRequest["status"][], data: Partial<Pick<TrialRequest, "status" | "reason">>) {
+  if (!UUID.test(id)) throw notFound(`trial request ${id}`);
   // cross-tenant: operators act on signups, which belong to no tenant.
   const r = await deps.db.system.trialRequest.updateMany({ where: { id, status: { in: [...from] } }, data });
   if (r.count === 1) return deps.db.system.trialRequest.findUniqueOrThrow({ where: { id } });
