@@ -17,6 +17,7 @@ import { calicoValidation } from "./calico-validation.ts";
 import { Dataplane, type ConnectionResult } from "../dataplane/dataplane.ts";
 import { scenarioConnections, type Connection } from "../dataplane/connections.ts";
 import type { FlowLogRecord } from "../dataplane/flow-log-record.ts";
+import { kubeBenchConfigMaps, kubeBenchResults } from "../kube-bench/results.ts";
 
 const POD = RESOURCE_TYPES.find((t) => t.kind === "Pod")!;
 
@@ -32,6 +33,8 @@ export interface SimOptions extends ClusterOptions {
   flushIntervalMs?: number;
   /** Traffic generator rounds per second (default 1); 0 makes connections only on advance(). */
   rate?: number;
+  /** More YAML texts to load after the scenario. */
+  extraYaml?: string[];
   /** Connections to make instead of the scenario's. */
   connections?: Connection[];
 }
@@ -113,6 +116,11 @@ export class SimCluster extends ApiCluster {
     return this.dataplane.records();
   }
 
+  /** kube-bench JSON per node, as also stored in the kube-system ConfigMaps `kube-bench-<node>`. */
+  kubeBench(): ReturnType<typeof kubeBenchResults> {
+    return kubeBenchResults();
+  }
+
   /** Pods of a namespace matching all the given labels. */
   pods(namespace: string, labels: Record<string, string> = {}): KubeObject[] {
     return this.store.list(POD, namespace, (p) => Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v));
@@ -124,6 +132,8 @@ export async function startCluster(opts: SimOptions = {}): Promise<SimCluster> {
   const sim = new SimCluster(opts);
   await sim.start();
   for (const yaml of initialYaml(opts.scenario ?? "empty")) sim.load(yaml);
+  for (const cm of kubeBenchConfigMaps()) sim.apply(cm, "kube-bench");
+  for (const yaml of opts.extraYaml ?? []) sim.load(yaml);
   await new Promise((r) => setImmediate(r));
   await new Promise((r) => setImmediate(r));
   sim.dataplane.start();
