@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ApiCluster } from "../src/cluster/start-cluster.ts";
 import { kubectl, kubectlOk } from "./kubectl.ts";
+import { rawRequest } from "./raw-request.ts";
 
 const scenario = (p: string) => readFileSync(fileURLToPath(new URL(`../scenarios/${p}`, import.meta.url)), "utf8");
 
@@ -32,7 +33,7 @@ describe("the API server driven by the real kubectl", () => {
   it("server-side applies with kubectl --server-side and reports a field-manager conflict", async () => {
     const out = await kubectlOk(kc, ["apply", "--server-side", "-f", "-"], scenario("stars/02-backend.yaml"));
     expect(out).toContain("deployment.apps/backend serverside-applied");
-    const d = JSON.parse(await kubectlOk(kc, ["get", "deploy", "backend", "-n", "stars", "-o", "json", "--show-managed-fields"]));
+    const d = (await rawRequest(sim, "GET", "/apis/apps/v1/namespaces/stars/deployments/backend")).body;
     expect(d.metadata.managedFields.map((m: { manager: string; operation: string }) => `${m.manager}/${m.operation}`)).toContain("kubectl/Apply");
     const clash = await kubectl(kc, ["apply", "--server-side", "--field-manager=other", "-f", "-"], scenario("stars/02-backend.yaml").replace("replicas: 1", "replicas: 3"));
     expect(clash.code).not.toBe(0);
