@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
-import { AppError, authenticate } from "@palisade/core";
+import { AppError, authenticate, channels, PrincipalCache } from "@palisade/core";
 import express from "express";
 import { GraphQLError } from "graphql";
 import type { ApiDeps } from "./deps.ts";
@@ -33,7 +33,13 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
   const limiter = new SignupLimiter(deps.redis, deps.config.redisKeyPrefix, deps.config.signupLimits);
   const schema = buildSchema({ limiter, version: VERSION });
   const validationRules = [queryLimits(deps.config.limits.maxQueryDepth, deps.config.limits.maxQueryCost)];
-  const ws = attachWebSocket(server, schema, deps, validationRules);
+  const principals = new PrincipalCache();
+  const authChanges = deps.events.iterate(channels.authChanged());
+  void (async () => {
+    for await (const _ of authChanges) principals.clear();
+  })();
+  await authChanges.ready;
+  const ws = attachWebSocket(server, schema, deps, validationRules, principals);
 
   const requestIds: ApolloServerPlugin<Context> = {
     async requestDidStart() {
@@ -88,7 +94,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
         if (header) {
           const token = header.replace(/^Bearer\s+/i, "");
           try {
-            principal = await authenticate(deps.db, deps.config, token, deps.now());
+            principal = await authenticate(deps.db, deps.config, token, deps.now(), principals);
           } catch (e) {
             if (e instanceof AppError) {
               throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401 } } });
@@ -122,6 +128,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
       }),
     close: async () => {
       await apollo.stop();
+      await authChanges.return?.();
     },
   };
 }

@@ -83,3 +83,12 @@ export async function startApi(deps: TestDeps): Promise<RunningApi> {
     },
   };
 }
+
+/**
+ * What any code path that revokes a token or changes a tenant's status must do after its write: tell every
+ * API process, so principals they hold for a few seconds are dropped. Tests that write such changes
+ * directly to the database call it too.
+ */
+export async function announceAuthChange(deps: TestDeps): Promise<void> {
+  await deps.events.publish("auth-changed", { by: "test" });
+}

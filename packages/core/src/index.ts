@@ -5,6 +5,7 @@ export { JobQueue } from "./jobs/queue.ts";
 export { jobCatalogue, QUEUE_NAME, type JobName, type JobPayload } from "./jobs/catalogue.ts";
 export { generateSecret, hashSecret, secretPrefix, secretsEqual, isSecretOfKind } from "./secrets/tokens.ts";
 export { authenticate } from "./auth/authenticate.ts";
+export { PrincipalCache } from "./auth/principal-cache.ts";
 export { createOperatorToken } from "./auth/operator-tokens.ts";
 export type { Principal } from "./auth/principal.ts";
 export { createCluster, issueRegistrationToken, revokeRegistrationTokens, installCommand, checkClusterName } from "./clusters/clusters.ts";

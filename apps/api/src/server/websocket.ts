@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { authenticate, AppError } from "@palisade/core";
+import { authenticate, AppError, type PrincipalCache } from "@palisade/core";
 import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema, type ValidationRule } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
@@ -13,7 +13,7 @@ import { clientAddress } from "./client-address.ts";
  * `{ "Authorization": "Bearer <token>" }` (browsers cannot set headers on a WebSocket); a bad one closes
  * the connection with 4403.
  */
-export function attachWebSocket(httpServer: Server, schema: GraphQLSchema, deps: ApiDeps, validationRules: ValidationRule[]) {
+export function attachWebSocket(httpServer: Server, schema: GraphQLSchema, deps: ApiDeps, validationRules: ValidationRule[], principals: PrincipalCache) {
   const wss = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: deps.config.limits.maxBodyBytes });
   const cleanup = useServer<Record<string, unknown>, { principal?: Context["principal"] }>(
     {
@@ -44,7 +44,7 @@ export function attachWebSocket(httpServer: Server, schema: GraphQLSchema, deps:
         }
         const token = header.replace(/^Bearer\s+/i, "");
         try {
-          ctx.extra.principal = await authenticate(deps.db, deps.config, token, deps.now());
+          ctx.extra.principal = await authenticate(deps.db, deps.config, token, deps.now(), principals);
           return true;
         } catch (e) {
           if (e instanceof AppError) return false;

@@ -3,6 +3,7 @@ import type { Database } from "@palisade/db";
 import { unauthenticated } from "../errors.ts";
 import { hashSecret, isSecretOfKind, secretsEqual } from "../secrets/tokens.ts";
 import type { Principal } from "./principal.ts";
+import type { PrincipalCache } from "./principal-cache.ts";
 
 const TOUCH_EVERY_MS = 60_000;
 
@@ -10,9 +11,18 @@ const TOUCH_EVERY_MS = 60_000;
  * Resolves a bearer token to its principal, or throws UNAUTHENTICATED saying why. Tokens are looked up by
  * their SHA-256 (a unique index), so the secret itself is never compared or stored.
  */
-export async function authenticate(db: Database, config: Readonly<Config>, token: string, now: Date): Promise<Principal> {
+export async function authenticate(db: Database, config: Readonly<Config>, token: string, now: Date, cache?: PrincipalCache): Promise<Principal> {
   if (config.operatorToken && secretsEqual(token, config.operatorToken)) return { kind: "operator", tokenId: "OPERATOR_TOKEN" };
   const hash = hashSecret(token);
+  const key = Buffer.from(hash).toString("base64");
+  const cached = cache?.get(key, now.getTime());
+  if (cached) return cached;
+  const principal = await lookup(db, token, hash, now);
+  cache?.set(key, principal, now.getTime());
+  return principal;
+}
+
+async function lookup(db: Database, token: string, hash: Uint8Array<ArrayBuffer>, now: Date): Promise<Principal> {
   if (isSecretOfKind(token, "opr")) {
     // cross-tenant: operator tokens belong to no tenant.
     const op = await db.system.operatorToken.findUnique({ where: { hash } });

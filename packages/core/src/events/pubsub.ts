@@ -91,4 +91,6 @@ export class PubSub {
 
 export const channels = {
   trialRequest: (id: string) => `trial-request:${id}`,
+  /** a token, membership or tenant status changed: cached principals must go */
+  authChanged: () => "auth-changed",
 };

@@ -1,6 +1,7 @@
 import { publicUrlOf, type CoreDeps } from "../deps.ts";
 import { dispatchEmails, queueEmail } from "../email/outbox.ts";
 import { trialExpired } from "../email/templates.ts";
+import { channels } from "../events/pubsub.ts";
 
 /**
  * Expires every trial whose end has passed: the tenant becomes EXPIRED (its tokens still read, but change
@@ -33,5 +34,6 @@ export async function expireTrials(deps: CoreDeps): Promise<string[]> {
     });
     await dispatchEmails(deps.jobs, emailIds);
   }
+  if (expired.length > 0) await deps.events.publish(channels.authChanged(), { tenants: expired });
   return expired;
 }

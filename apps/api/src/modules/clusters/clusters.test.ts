@@ -1,7 +1,7 @@
 import { createOperatorToken, hashSecret } from "@palisade/core";
 import type { Database, PromoCode } from "@palisade/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDeps, openApiDatabase, PUBLIC_URL, startApi, testConfig, type RunningApi } from "../../../test/api-harness.ts";
+import { announceAuthChange, buildDeps, openApiDatabase, PUBLIC_URL, startApi, testConfig, type RunningApi } from "../../../test/api-harness.ts";
 import { onlyError } from "../../../test/graphql-client.ts";
 import { tablesContaining } from "../../../test/secret-scan.ts";
 import { createPromo, signUpProvisioned, type ProvisionedTenant } from "../../../test/signups.ts";
@@ -139,18 +139,21 @@ describe("a tenant whose trial has ended", () => {
   it("still reads me and clusters, but may no longer create clusters or tokens", async () => {
     const me = await tenant();
     const cluster = await db.system.cluster.findFirstOrThrow({ where: { tenantId: me.tenantId } });
+    expect((await t.gql(CREATE, { name: "before" }, me.token)).errors).toBeUndefined();
     await db.system.tenant.update({ where: { id: me.tenantId }, data: { status: "EXPIRED" } });
+    await announceAuthChange(t.deps);
+    await expect.poll(async () => (await t.gql(CREATE, { name: "late" }, me.token)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
 
     const who = await t.gql<{ me: { tenant: { status: string } } }>(`{ me { tenant { status } } }`, {}, me.token);
     expect(who.data?.me.tenant.status).toBe("EXPIRED");
     const listed = await t.gql<{ clusters: { id: string }[] }>(`{ clusters { id } }`, {}, me.token);
-    expect(listed.data?.clusters.map((c) => c.id)).toEqual([cluster.id]);
+    expect(listed.data?.clusters.map((c) => c.name)).toEqual(["eks", "before"]);
 
     const refused = onlyError(await t.gql(CREATE, { name: "late" }, me.token));
     expect(refused.extensions?.code).toBe("FORBIDDEN");
     expect(onlyError(await t.gql(ISSUE, { id: cluster.id }, me.token)).extensions?.code).toBe("FORBIDDEN");
     expect(onlyError(await t.gql(REVOKE, { id: cluster.id }, me.token)).extensions?.code).toBe("FORBIDDEN");
-    expect(await db.system.cluster.count({ where: { tenantId: me.tenantId } })).toBe(1);
-    expect(await db.system.registrationToken.count({ where: { tenantId: me.tenantId, revokedAt: null } })).toBe(1);
+    expect(await db.system.cluster.count({ where: { tenantId: me.tenantId } })).toBe(2);
+    expect(await db.system.registrationToken.count({ where: { tenantId: me.tenantId, revokedAt: null } })).toBe(2);
   });
 });

@@ -1,0 +1,93 @@
+/**
+ * `me` under 50 concurrent clients, beside a bare Node HTTP handler answering a constant, both measured in this
+ * run on this machine. Each server runs as its own process; autocannon drives them from this one.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { createAccessToken } from "@palisade/core";
+import { openTestDatabase } from "@palisade/db/testing";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const CONNECTIONS = 50;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function waitUp(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    if (await fetch(url).then((r) => r.status < 500, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => autocannon(opts, (err, result) => (err ? reject(err) : resolve(result))));
+}
+
+const { db } = await openTestDatabase("palisade_bench");
+// cross-tenant: benchmark setup creates its tenant as the owner.
+const tenant = await db.system.tenant.create({ data: { slug: `bench-${Date.now()}`, name: "Bench Corp", status: "ACTIVE" } });
+const user = await db.system.user.create({ data: { tenantId: tenant.id, email: "bench@bench-corp.com", name: "Bench" } });
+await db.system.membership.create({ data: { tenantId: tenant.id, userId: user.id, role: "owner" } });
+const { token } = await db.system.$transaction((tx) => createAccessToken(tx, { tenantId: tenant.id, userId: user.id, name: "bench" }));
+await db.close();
+
+const apiPort = await freePort();
+const barePort = await freePort();
+const api = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "apps/api/src/main.ts")], {
+  env: {
+    ...process.env,
+    PORT: String(apiPort),
+    LOG_LEVEL: "warn",
+    DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/palisade_bench",
+    DATABASE_APP_ROLE: "palisade_app_test",
+    DATABASE_APP_PASSWORD: "palisade_app_test",
+    DATABASE_POOL_SIZE: "20",
+    REDIS_KEY_PREFIX: "bench",
+  },
+  stdio: ["ignore", "inherit", "inherit"],
+});
+const bare = spawn(process.execPath, ["-e", `require("http").createServer((q, s) => { s.setHeader("content-type", "application/json"); s.end('{"data":{"ok":true}}'); }).listen(${barePort}, "127.0.0.1")`], {
+  stdio: "inherit",
+});
+
+try {
+  await waitUp(`http://127.0.0.1:${apiPort}/healthz`, api);
+  await waitUp(`http://127.0.0.1:${barePort}/`, bare);
+  const meRequest = {
+    method: "POST" as const,
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: "{ me { user { email } tenant { name status } roles } }" }),
+  };
+  const check = await fetch(`http://127.0.0.1:${apiPort}/graphql`, meRequest).then((r) => r.json());
+  if (!(check as { data?: { me?: unknown } }).data?.me) throw new Error(`me did not answer: ${JSON.stringify(check)}`);
+
+  // warm both (JIT, pools), then measure
+  await run({ url: `http://127.0.0.1:${apiPort}/graphql`, connections: CONNECTIONS, duration: 2, ...meRequest });
+  await run({ url: `http://127.0.0.1:${barePort}/`, connections: CONNECTIONS, duration: 2 });
+  const me = await run({ url: `http://127.0.0.1:${apiPort}/graphql`, connections: CONNECTIONS, duration: SECONDS, ...meRequest });
+  const baseline = await run({ url: `http://127.0.0.1:${barePort}/`, connections: CONNECTIONS, duration: SECONDS });
+  if (me.non2xx > 0 || me.errors > 0) throw new Error(`me answered ${me.non2xx} non-2xx and ${me.errors} errors`);
+
+  const row = (name: string, r: autocannon.Result) =>
+    `| ${name} | ${Math.round(r.requests.average).toLocaleString("en")} | ${r.latency.p50} | ${r.latency.p99} |`;
+  console.log(`\n\`me\` query, ${CONNECTIONS} concurrent clients, ${SECONDS} s each, same machine, same run\n`);
+  console.log("| server | requests/s | p50 ms | p99 ms |\n| --- | --- | --- | --- |");
+  console.log(row("Palisade API: me (auth + tenant transaction + GraphQL)", me));
+  console.log(row("bare Node HTTP handler, constant answer (baseline)", baseline));
+  console.log(`\nratio: the API keeps ${((me.requests.average / baseline.requests.average) * 100).toFixed(1)}% of the bare handler's throughput (aim: at least 25%)\n`);
+} finally {
+  api.kill("SIGTERM");
+  bare.kill("SIGTERM");
+}
