@@ -39,12 +39,15 @@ export interface PodEntity {
   sets: AddressSet[];
   /** the namespace profile's trace entry after its index */
   profileTrace: string;
+  /** per compiled rule selection (by id): 0 unknown, 1 no match, 2 match */
+  selectionCache: Uint8Array;
 }
 
 export interface AddressEntity {
   kind: "address";
   ip: Address;
   sets: AddressSet[];
+  selectionCache: Uint8Array;
 }
 
 export type Entity = PodEntity | AddressEntity;
@@ -57,6 +60,7 @@ export class Inventory {
   readonly namespaceLabels = new Map<string, Labels>();
   readonly sets: AddressSet[] = [];
   private readonly addressCache = new Map<string, AddressEntity | PodEntity | null>();
+  private selectionCount = 0;
 
   constructor(input: {
     namespaces: Namespace[];
@@ -108,10 +112,21 @@ export class Inventory {
       ports,
       sets: ip ? this.setsContaining(ip) : [],
       profileTrace: `|__PROFILE__|__PROFILE__.kns.${namespace}|allow|0`,
+      selectionCache: EMPTY_CACHE,
     };
     this.pods.push(pod);
     this.podsByKey.set(pod.key, pod);
     if (ipText) this.podsByIp.set(ipText, pod);
+  }
+
+  /**
+   * Sizes every entity's selection cache once the policies are compiled. One small row per
+   * entity keeps the answers a flow needs for its peer together in memory.
+   */
+  allocateSelectionCaches(count: number): void {
+    this.selectionCount = count;
+    for (const p of this.pods) p.selectionCache = new Uint8Array(count);
+    this.addressCache.clear();
   }
 
   setsContaining(ip: Address): AddressSet[] {
@@ -126,13 +141,15 @@ export class Inventory {
     if (pod) e = pod;
     else {
       const ip = parseAddress(text);
-      e = ip ? { kind: "address", ip, sets: this.setsContaining(ip) } : null;
+      e = ip ? { kind: "address", ip, sets: this.setsContaining(ip), selectionCache: new Uint8Array(this.selectionCount) } : null;
     }
     if (this.addressCache.size > 100_000) this.addressCache.clear();
     this.addressCache.set(text, e);
     return e;
   }
 }
+
+const EMPTY_CACHE = new Uint8Array(0);
 
 /** Namespace labels as Calico and Kubernetes present them to namespaceSelectors. */
 function namespaceLabels(name: string, labels: Readonly<Record<string, string>> | undefined): Labels {

@@ -10,7 +10,6 @@ import type { AddressSet, Entity, PodEntity } from "./entities.ts";
 export interface PeerContext {
   /** the namespace of a namespaced policy; undefined for a global one */
   namespace: string | undefined;
-  podCount: number;
   namespaceSelectorLabels(namespace: string): Labels;
   /** compiled selections shared by every rule of the policy set that repeats them */
   selections: Map<string, EntityTest>;
@@ -36,7 +35,7 @@ export function compileSelection(
   // Policies repeat the same peers; one compiled test (and one per-pod cache) serves them all.
   const key = JSON.stringify([selector, namespaceSelector, sa?.names, sa?.selector, ctx.namespace]);
   let test = ctx.selections.get(key);
-  if (!test) ctx.selections.set(key, (test = buildSelection(selector, namespaceSelector, sa, ctx)));
+  if (!test) ctx.selections.set(key, (test = buildSelection(selector, namespaceSelector, sa, ctx, ctx.selections.size)));
   return test;
 }
 
@@ -45,6 +44,7 @@ function buildSelection(
   namespaceSelector: string | undefined,
   sa: ServiceAccountMatch | undefined,
   ctx: PeerContext,
+  id: number,
 ): EntityTest {
   const sel = selector !== undefined ? parseSelector(selector) : ALL;
   const nsSel = namespaceSelector !== undefined ? parseSelector(namespaceSelector) : undefined;
@@ -71,14 +71,15 @@ function buildSelection(
     (saNames === undefined || saNames.has(p.serviceAccount)) &&
     (saSel === undefined || saSel.matches(p.serviceAccountLabels));
 
-  let cache: Uint8Array | undefined;
+  const compute = (e: Entity): boolean => (e.kind === "address" ? !hasSa && e.sets.some(setMatches) : podOwn(e) || (!hasSa && e.sets.some(setMatches)));
   return (e) => {
-    if (e.kind === "address") return !hasSa && e.sets.some(setMatches);
-    cache ??= new Uint8Array(ctx.podCount);
-    const c = cache[e.id];
-    if (c !== 0 && c !== undefined) return c === 2;
-    const r = podOwn(e) || (!hasSa && e.sets.some(setMatches));
-    cache[e.id] = r ? 2 : 1;
+    const cache = e.selectionCache;
+    const c = cache[id];
+    if (c === 2) return true;
+    if (c === 1) return false;
+    const r = compute(e);
+    // A cache smaller than the id (an entity built before compilation ended) is simply not used.
+    if (id < cache.length) cache[id] = r ? 2 : 1;
     return r;
   };
 }

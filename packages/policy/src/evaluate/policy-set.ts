@@ -78,7 +78,6 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
   const inventory = new Inventory({ namespaces, serviceAccounts, pods, networkSets, globalNetworkSets, hostEndpoints });
   const ctx: PeerContext = {
     namespace: undefined,
-    podCount: inventory.pods.length,
     namespaceSelectorLabels: (ns) => inventory.namespaceLabels.get(ns) ?? { "projectcalico.org/name": ns, "kubernetes.io/metadata.name": ns },
     selections: new Map(),
   };
@@ -97,6 +96,8 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
     }
     pendingList = new PolicyList([...byKey.values()], table, inventory.pods.length);
   }
+
+  inventory.allocateSelectionCaches(ctx.selections.size);
 
   const resolve = (end: FlowEnd, what: string): Entity => {
     if ("pod" in end) {

@@ -38,6 +38,8 @@ export function compilePolicy(p: PolicyInput, ctx: PeerContext): CompiledPolicy 
   const saSel = spec.serviceAccountSelector !== undefined ? parseSelector(spec.serviceAccountSelector) : undefined;
   const nsSel = p.namespace === undefined && spec.namespaceSelector !== undefined ? parseSelector(spec.namespaceSelector) : undefined;
   const ns = p.namespace;
+  // doNotTrack and preDNAT policies apply to host endpoints only, never to pods.
+  const hostOnly = spec.doNotTrack === true || spec.preDNAT === true;
   const ruleCtx: PeerContext = { ...ctx, namespace: ns };
   const compile = (rules: GlobalPolicySpec["ingress"]) =>
     (rules ?? []).map((r, i) => {
@@ -57,6 +59,7 @@ export function compilePolicy(p: PolicyInput, ctx: PeerContext): CompiledPolicy 
     // A namespaced policy selects pods of its own namespace only; a global policy's
     // namespaceSelector narrows it to pods of matching namespaces.
     selects: (pod) =>
+      !hostOnly &&
       (ns === undefined || pod.namespace === ns) &&
       (nsSel === undefined || nsSel.matches(pod.namespaceLabels)) &&
       sel.matches(pod.labels) &&

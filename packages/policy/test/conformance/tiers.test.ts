@@ -397,3 +397,14 @@ describe("tier evaluation conformance", () => {
     });
   }
 });
+
+describe("host-only policies", () => {
+  it("doNotTrack and preDNAT policies never apply to pods", () => {
+    const set = buildPolicySet([
+      ...base,
+      gnp("untracked", { selector: "all()", doNotTrack: true, applyOnForward: true, ingress: [{ action: "Deny" }] }),
+      gnp("prednat", { selector: "all()", preDNAT: true, applyOnForward: true, ingress: [{ action: "Deny" }] }),
+    ]);
+    expect(set.evaluate(flow("a/web", "a/db")).action).toBe("allow");
+  });
+});
