@@ -202,7 +202,8 @@ class PolicyList {
       const last = policies[policies.length - 1]!;
       slices.push({
         tier,
-        rules: policies.map((p) => p[dir]!),
+        // Log rules only record; they never decide, so the walk skips them.
+        rules: policies.flatMap((p) => p[dir]!.filter((r) => r.action !== null)),
         endOfTier: `|${tier.name}|${last.traceName}|${tier.defaultAction}|-1`,
       });
     }

@@ -13,8 +13,8 @@ export type Direction = "ingress" | "egress";
 /** The policies of one tier that apply to an endpoint in one direction, as their rule lists. */
 export interface TierSlice {
   tier: TierInfo;
-  /** per applying policy, in order, its rules for the direction */
-  rules: CompiledRule[][];
+  /** the rules of the applying policies for the direction, in order, Log rules left out */
+  rules: CompiledRule[];
   /** the end-of-tier entry after its index: the tier's default under its last applying policy */
   endOfTier: string;
 }
@@ -30,15 +30,12 @@ export function walkTiers(slices: readonly TierSlice[], flow: FlowContext, pod: 
   for (let s = 0; s < slices.length; s++) {
     const slice = slices[s]!;
     let decided: CompiledRule | null = null;
-    const perPolicy = slice.rules;
-    outer: for (let p = 0; p < perPolicy.length; p++) {
-      const rules = perPolicy[p]!;
-      for (let r = 0; r < rules.length; r++) {
-        const rule = rules[r]!;
-        if (rule.action !== null && rule.matches(flow)) {
-          decided = rule;
-          break outer;
-        }
+    const rules = slice.rules;
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r]!;
+      if (rule.matches(flow)) {
+        decided = rule;
+        break;
       }
     }
     if (decided !== null) {
