@@ -82,6 +82,18 @@ describe("the API server driven by @kubernetes/client-node", () => {
     await w.stop();
   });
 
+  it("turns a label change that moves an object in or out of a watched selection into ADDED and DELETED", async () => {
+    const w = collect(kc, "/api/v1/namespaces/default/configmaps", { labelSelector: "watched=yes", resourceVersion: (await core.listNamespacedConfigMap({ namespace: "default" })).metadata!.resourceVersion! });
+    await new Promise((r) => setTimeout(r, 50));
+    await core.createNamespacedConfigMap({ namespace: "default", body: cm("moving", {}) });
+    await core.patchNamespacedConfigMap({ name: "moving", namespace: "default", body: [{ op: "add", path: "/metadata/labels", value: { watched: "yes" } }] });
+    await core.patchNamespacedConfigMap({ name: "moving", namespace: "default", body: [{ op: "add", path: "/data", value: { a: "1" } }] });
+    await core.patchNamespacedConfigMap({ name: "moving", namespace: "default", body: [{ op: "replace", path: "/metadata/labels/watched", value: "no" }] });
+    await until(() => w.seen.length >= 3);
+    expect(w.seen.map((e) => `${e.type} ${e.obj.metadata?.name}`)).toEqual(["ADDED moving", "MODIFIED moving", "DELETED moving"]);
+    await w.stop();
+  });
+
   it("answers a watch from an expired resourceVersion with a 410 Expired error event", async () => {
     const old = (await core.listNamespacedConfigMap({ namespace: "default" })).metadata!.resourceVersion!;
     for (let i = 0; i < 60; i++) await core.createNamespacedConfigMap({ namespace: "default", body: cm(`bulk-${i}`, {}) });

@@ -138,6 +138,9 @@ function listOrWatch(env: HandlerEnv, ctx: RequestContext): void {
       sendInitialEvents: q.get("sendInitialEvents") === "true",
       bookmarkIntervalMs: env.bookmarkIntervalMs,
       timeoutSeconds: q.has("timeoutSeconds") ? Number(q.get("timeoutSeconds")) : undefined,
+      ...(String(req.headers.accept ?? "").includes("as=Table")
+        ? { render: (o: KubeObject) => toTable(info.type, [o], o.metadata.resourceVersion ?? "", new Date()) }
+        : {}),
     });
   }
   const items = env.store.list(info.type, info.namespace, filter);

@@ -15,6 +15,8 @@ export interface WatchOptions {
   sendInitialEvents: boolean;
   bookmarkIntervalMs: number;
   timeoutSeconds?: number;
+  /** Converts each object for clients that asked for Tables (`kubectl get -w`). */
+  render?: (o: KubeObject) => unknown;
 }
 
 /**
@@ -25,7 +27,10 @@ export interface WatchOptions {
 export function streamWatch(res: ServerResponse, store: ObjectStore, faults: Faults, o: WatchOptions): void {
   res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
   res.flushHeaders();
-  const send = (type: string, object: unknown) => res.write(JSON.stringify({ type, object }) + "\n");
+  const send = (type: string, object: unknown) => {
+    const out = o.render && (type === "ADDED" || type === "MODIFIED" || type === "DELETED") ? o.render(object as KubeObject) : object;
+    res.write(JSON.stringify({ type, object: out }) + "\n");
+  };
   const matches = (obj: KubeObject) =>
     (!o.type.namespaced || !o.namespace || obj.metadata.namespace === o.namespace) && (!o.name || obj.metadata.name === o.name) && o.filter(obj);
   const tk = typeKey(o.type);
@@ -51,11 +56,17 @@ export function streamWatch(res: ServerResponse, store: ObjectStore, faults: Fau
       send("BOOKMARK", bookmark(o.type, store.resourceVersion, { "k8s.io/initial-events-end": "true" }));
     }
   }
-  for (const e of backlog) if (typeKey(e.resource) === tk && matches(e.object)) send(e.type, e.object);
-
-  const unsubscribe = store.subscribe((e) => {
-    if (typeKey(e.resource) === tk && matches(e.object)) send(e.type, e.object);
-  });
+  // An object moving into or out of the watched selection is ADDED or DELETED for this watch.
+  const deliver = (e: StoreEvent) => {
+    if (typeKey(e.resource) !== tk) return;
+    const now = matches(e.object);
+    const before = e.type === "MODIFIED" && e.old ? matches(e.old) : now;
+    if (now && before) send(e.type, e.object);
+    else if (now) send("ADDED", e.object);
+    else if (before) send("DELETED", e.object);
+  };
+  for (const e of backlog) deliver(e);
+  const unsubscribe = store.subscribe(deliver);
   const timers: NodeJS.Timeout[] = [];
   if (o.allowBookmarks) {
     timers.push(setInterval(() => send("BOOKMARK", bookmark(o.type, store.resourceVersion)), o.bookmarkIntervalMs));

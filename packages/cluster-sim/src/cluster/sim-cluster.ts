@@ -14,6 +14,7 @@ import { DaemonSetController } from "../workloads/daemonset-controller.ts";
 import { initialYaml, type ScenarioName } from "../scenarios/catalog.ts";
 import type { KubeObject } from "../store/kube-object.ts";
 import { calicoValidation } from "./calico-validation.ts";
+import { runTokenSecretController, tokenRequestHandler } from "../auth/service-account-tokens.ts";
 import { Dataplane, type ConnectionResult } from "../dataplane/dataplane.ts";
 import { scenarioConnections, type Connection } from "../dataplane/connections.ts";
 import type { FlowLogRecord } from "../dataplane/flow-log-record.ts";
@@ -65,6 +66,8 @@ export class SimCluster extends ApiCluster {
       const ip = (e.object.status as { podIP?: string } | undefined)?.podIP;
       if (e.resource.kind === "Pod" && e.type === "DELETED" && ip && !(e.object.spec as { hostNetwork?: boolean }).hostNetwork) this.ips.release(ip);
     });
+    this.subresources.set("serviceaccounts/token", tokenRequestHandler(this.store, this.tokens));
+    this.onStop(runTokenSecretController(this.store, this.tokens, serverTls().cert));
     this.subresources.set("pods/log", this.logs.handler((ns, name) => !!this.store.peek(POD, ns, name)));
     const createPod = (p: KubeObject) => createInternal(this.env(), POD, p, "kube-controller-manager");
     const deployments = new DeploymentController(this.store, createPod, this.random);

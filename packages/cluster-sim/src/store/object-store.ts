@@ -10,6 +10,8 @@ export interface StoreEvent {
   type: WatchEventType;
   resource: ResourceType;
   object: KubeObject;
+  /** For MODIFIED: the object before the change (watches with selectors need it). */
+  old?: KubeObject;
   rv: number;
 }
 
@@ -118,7 +120,7 @@ export class ObjectStore {
     if (opts.dryRun) return withRv(obj, Number(old.metadata.resourceVersion));
     obj.metadata.resourceVersion = String(++this.rv);
     this.table(t).set(k, obj);
-    this.emit({ type: "MODIFIED", resource: t, object: obj, rv: this.rv });
+    this.emit({ type: "MODIFIED", resource: t, object: obj, old, rv: this.rv });
     return clone(obj);
   }
 
@@ -154,7 +156,7 @@ export class ObjectStore {
   }
 
   private emit(e: StoreEvent): void {
-    this.history.push({ ...e, object: clone(e.object) });
+    this.history.push({ ...e, object: clone(e.object), ...(e.old ? { old: clone(e.old) } : {}) });
     if (this.history.length > this.historyLimit) this.history.splice(0, this.history.length - this.historyLimit);
     for (const l of [...this.listeners]) l(e);
   }
