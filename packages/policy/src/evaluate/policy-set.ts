@@ -30,6 +30,8 @@ export interface PolicySet {
   readonly hasStaged: boolean;
   /** The pod `namespace/name` that owns an IP, if any. */
   podForIp(ip: string): string | undefined;
+  /** Policies left out because they did not compile (invalid input that skipped validation). */
+  readonly problems: ReadonlyArray<{ policy: string; message: string }>;
 }
 
 /** Compiles resources once: tiers and policies sorted, selectors compiled, pods and sets indexed. */
@@ -82,7 +84,18 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
     selections: new Map(),
   };
   const table = tierTable(tiers);
-  const compiled = enforced.map((p) => compilePolicy(p, ctx));
+  // A policy that does not compile (one that skipped validation) is left out and reported,
+  // so one bad object cannot stop every verdict.
+  const problems: Array<{ policy: string; message: string }> = [];
+  const tryCompile = (p: PolicyInput): CompiledPolicy | undefined => {
+    try {
+      return compilePolicy(p, ctx);
+    } catch (e) {
+      problems.push({ policy: p.traceName, message: (e as Error).message });
+      return undefined;
+    }
+  };
+  const compiled = enforced.map(tryCompile).filter((p): p is CompiledPolicy => p !== undefined);
   const enforcedList = new PolicyList(compiled, table, inventory.pods.length);
 
   let pendingList = enforcedList;
@@ -92,7 +105,10 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
     for (const s of staged) {
       // Set adds the policy or replaces the enforced one of the same name; Delete removes it.
       if (s.action === "Delete") byKey.delete(s.input.key);
-      else byKey.set(s.input.key, compilePolicy(s.input, ctx));
+      else {
+        const c = tryCompile(s.input);
+        if (c) byKey.set(s.input.key, c);
+      }
     }
     pendingList = new PolicyList([...byKey.values()], table, inventory.pods.length);
   }
@@ -117,6 +133,7 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
     tiers: enforcedList.tierOrder,
     policyNames: enforcedList.tierOrder.flatMap((t) => enforcedList.byTier.get(t.name)?.map((p) => p.traceName) ?? []),
     hasStaged: staged.length > 0,
+    problems,
     podForIp: (ip) => inventory.podsByIp.get(ip)?.key,
     evaluate(flow: Flow): Verdict {
       const src = resolve(flow.src, "src");

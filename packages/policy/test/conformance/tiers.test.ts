@@ -408,3 +408,19 @@ describe("host-only policies", () => {
     expect(set.evaluate(flow("a/web", "a/db")).action).toBe("allow");
   });
 });
+
+describe("invalid input", () => {
+  it("a policy that does not compile is left out and reported, and the rest still evaluate", () => {
+    const set = buildPolicySet([
+      ...base,
+      gnp("broken", { selector: "app ==", ingress: [{ action: "Deny" }] }),
+      gnp("deny-db", { selector: "app == 'db'", ingress: [{ action: "Deny" }] }),
+    ]);
+    expect(set.problems).toEqual([{ policy: "default.broken", message: expect.stringMatching(/column/) }]);
+    expect(set.evaluate(flow("a/web", "a/db")).ingress?.policies).toEqual(["0|default|default.deny-db|deny|0"]);
+  });
+
+  it("a flow naming an unknown pod is refused with the pod's name", () => {
+    expect(() => buildPolicySet(base).evaluate(flow("a/nope", "a/db"))).toThrow(/unknown pod a\/nope/);
+  });
+});
