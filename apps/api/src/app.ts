@@ -14,6 +14,7 @@ import type { Context } from "./server/context.ts";
 import { formatError } from "./server/errors.ts";
 import { ideRouter } from "./server/ide.ts";
 import { queryLimits } from "./server/limits.ts";
+import { readiness } from "./server/readiness.ts";
 import { buildSchema } from "./server/schema.ts";
 import { attachWebSocket } from "./server/websocket.ts";
 
@@ -70,12 +71,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
-  app.get("/readyz", async (_req, res) => {
-    const checks = await Promise.allSettled([deps.db.ping(), deps.redis.ping()]);
-    const [pg, redis] = checks.map((c) => (c.status === "fulfilled" ? "ok" : `unreachable: ${(c.reason as Error).message}`));
-    const ready = checks.every((c) => c.status === "fulfilled");
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", postgres: pg, redis });
-  });
+  app.get("/readyz", readiness(deps));
   app.use("/ide", ideRouter());
   app.get("/", (_req, res) => {
     res.redirect("/ide");
@@ -99,7 +95,8 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
             if (e instanceof AppError) {
               throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401 } } });
             }
-            throw e;
+            // Not the caller's fault (the database is down, say): INTERNAL with the request id, like a resolver failure.
+            throw new GraphQLError("internal error", { originalError: e as Error, extensions: { code: "INTERNAL", requestId, http: { status: 500 } } });
           }
         }
         return { deps, principal, requestId, clientAddress: clientAddress(req, deps.config.trustProxy), log: deps.log.child({ requestId }) };
