@@ -37,6 +37,8 @@ describe("npx palisade-cluster-sim", () => {
     const pods = await kubectlOk(kc, ["get", "pods", "-n", "storefront", "-o", "jsonpath={.items[*].metadata.name}"]);
     expect(pods.split(" ")).toContain("frontend-6d996fbd97-9g92v");
     expect(await kubectlOk(kc, ["get", "ns", "from-the-command-line", "-o", "name"])).toContain("namespace/from-the-command-line");
+    expect(await kubectlOk(kc, ["get", "crd", "tiers.crd.projectcalico.org", "-o", "name"])).toContain("tiers.crd.projectcalico.org");
+    expect(await kubectlOk(kc, ["api-resources", "--api-group=projectcalico.org", "-o", "name"])).toContain("globalnetworkpolicies.projectcalico.org");
   });
 
   it("appends flow logs to the file at the flush interval while traffic runs", async () => {

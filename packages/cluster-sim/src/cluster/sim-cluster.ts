@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ApiCluster, type ClusterOptions } from "./start-cluster.ts";
 import { createInternal } from "../api/resource-handlers.ts";
 import { RESOURCE_TYPES } from "../api/resource-types.ts";
@@ -58,6 +58,9 @@ export class SimCluster extends ApiCluster {
       caPem: serverTls().cert,
       rootDir: this.runDir,
       probePeriodMs: simOpts.probePeriodMs ?? 250,
+      // A node's /var/log/calico/flowlogs is where Felix writes flows.log: the flow log's directory here.
+      hostPath: (p) => (simOpts.flowLogPath && p.replace(/\/+$/, "") === "/var/log/calico/flowlogs" ? dirname(simOpts.flowLogPath) : join(this.runDir, "host", p)),
+      extraEnv: (): Record<string, string> => (simOpts.flowLogPath ? { SIM_FLOW_LOG: simOpts.flowLogPath } : {}),
     });
     for (const [image, spec] of Object.entries(simOpts.runnables ?? {})) this.runner.register(image, spec);
     this.admission.push(calicoValidation);

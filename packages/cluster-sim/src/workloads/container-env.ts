@@ -100,18 +100,25 @@ export function containerEnv(store: ObjectStore, pod: KubeObject, c: ContainerSp
 }
 
 /** Files of the secret and configMap volumes a container mounts, keyed by their path in the container. */
-export function volumeFiles(store: ObjectStore, pod: KubeObject, c: ContainerSpec): { mountPath: string; files: Record<string, string> | null }[] {
+export type VolumeContent = { mountPath: string; files: Record<string, string> | null } | { mountPath: string; hostPath: string };
+
+export function volumeFiles(store: ObjectStore, pod: KubeObject, c: ContainerSpec): VolumeContent[] {
   const ns = pod.metadata.namespace!;
   const volumes = ((pod.spec as { volumes?: any[] }).volumes ?? []) as {
     name: string;
     secret?: { secretName: string; items?: { key: string; path: string }[]; optional?: boolean };
     configMap?: { name: string; items?: { key: string; path: string }[]; optional?: boolean };
     emptyDir?: object;
+    hostPath?: { path: string };
   }[];
-  const out: { mountPath: string; files: Record<string, string> | null }[] = [];
+  const out: VolumeContent[] = [];
   for (const m of c.volumeMounts ?? []) {
     const v = volumes.find((x) => x.name === m.name);
     if (!v) continue;
+    if (v.hostPath) {
+      out.push({ mountPath: m.mountPath, hostPath: v.hostPath.path });
+      continue;
+    }
     const src = v.secret ? { data: secretData(store, ns, v.secret.secretName), ref: v.secret, what: `secret "${v.secret.secretName}"` } : v.configMap ? { data: configMapData(store, ns, v.configMap.name), ref: v.configMap, what: `configmap "${v.configMap.name}"` } : undefined;
     if (!src) {
       out.push({ mountPath: m.mountPath, files: null });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { ObjectStore } from "../store/object-store.ts";
@@ -33,6 +33,10 @@ export interface RunnerDeps {
   rootDir: string;
   /** How often readiness probes run, whatever periodSeconds says (tests should not wait 10 s). */
   probePeriodMs: number;
+  /** The real directory behind a node path of a hostPath volume. */
+  hostPath: (nodePath: string) => string;
+  /** Extra environment for every runnable process (e.g. SIM_FLOW_LOG). */
+  extraEnv: () => Record<string, string>;
 }
 
 interface Running {
@@ -125,7 +129,12 @@ export class ProcessRunner {
       env = containerEnv(store, pod, c);
       for (const v of volumeFiles(store, pod, c)) {
         const target = join(mountRoot, v.mountPath);
-        if (v.files === null) mkdirSync(target, { recursive: true });
+        if ("hostPath" in v) {
+          mkdirSync(dirname(target), { recursive: true });
+          const real = this.deps.hostPath(v.hostPath);
+          mkdirSync(real, { recursive: true });
+          if (!existsSync(target)) symlinkSync(real, target);
+        } else if (v.files === null) mkdirSync(target, { recursive: true });
         else if ("" in v.files) {
           mkdirSync(dirname(target), { recursive: true });
           writeFileSync(target, v.files[""]!);
@@ -153,6 +162,7 @@ export class ProcessRunner {
       SIM_MOUNT_ROOT: mountRoot,
       SIM_SERVICEACCOUNT_DIR: saDir,
       NODE_EXTRA_CA_CERTS: join(saDir, "ca.crt"),
+      ...this.deps.extraEnv(),
       ...image.env,
       ...env,
     };
