@@ -121,7 +121,7 @@ export class ApiServer {
     }
     const res = qualified(a.resource, a.group) + (a.subresource ? `/${a.subresource}` : "");
     const subject = a.name && a.verb !== "create" ? `${res} "${a.name}"` : res;
-    const where = info?.type.namespaced || info?.type.kind === "Namespace" && a.namespace ? ` in the namespace "${a.namespace}"` : " at the cluster scope";
+    const where = a.namespace && (info?.type.namespaced || info?.type.kind === "Namespace") ? ` in the namespace "${a.namespace}"` : " at the cluster scope";
     const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
     throw new ApiError(403, "Forbidden", `${subject} is forbidden: User "${user.username}" cannot ${a.verb} resource "${resource}" in API group "${a.group}"${where}`, {
       ...(a.name ? { name: a.name } : {}),
