@@ -39,6 +39,8 @@ export interface PodEntity {
   sets: AddressSet[];
   /** the namespace profile's trace entry after its index */
   profileTrace: string;
+  /** complete profile entries by index, built on first use */
+  profileTraces: string[];
   /** per compiled rule selection (by id): 0 unknown, 1 no match, 2 match */
   selectionCache: Uint8Array;
 }
@@ -112,6 +114,7 @@ export class Inventory {
       ports,
       sets: ip ? this.setsContaining(ip) : [],
       profileTrace: `|__PROFILE__|__PROFILE__.kns.${namespace}|allow|0`,
+      profileTraces: [],
       selectionCache: EMPTY_CACHE,
     };
     this.pods.push(pod);

@@ -222,6 +222,7 @@ class PolicyList {
         // Log rules only record; they never decide, so the walk skips them.
         rules: policies.flatMap((p) => p[dir]!.filter((r) => r.action !== null)),
         endOfTier: `|${tier.name}|${last.traceName}|${tier.defaultAction}|-1`,
+        endOfTierTraces: [],
       });
     }
     return slices;

@@ -23,6 +23,8 @@ export interface CompiledRule {
   matches(flow: FlowContext): boolean;
   /** the trace entry after its index, `|tier|policy|action|ruleIndex`, set by the policy */
   trace: string;
+  /** complete trace entries by index, built on first use */
+  traces: string[];
 }
 
 type Check = (f: FlowContext) => boolean;
@@ -65,7 +67,7 @@ export function compileRule(rule: Rule, index: number, ctx: PeerContext): Compil
     if (dst.domains !== null && !dst.domains(f.domains)) return false;
     return sideMatches(src, f.src) && sideMatches(dst, f.dst);
   };
-  return { index, action, matches, trace: "" };
+  return { index, action, matches, trace: "", traces: [] };
 }
 
 function sideMatches(s: SideParts, e: Entity): boolean {

@@ -17,6 +17,13 @@ export interface TierSlice {
   rules: CompiledRule[];
   /** the end-of-tier entry after its index: the tier's default under its last applying policy */
   endOfTier: string;
+  /** complete end-of-tier entries by index, built on first use */
+  endOfTierTraces: string[];
+}
+
+/** A trace entry at an index; entries are built once per index and reused, as flows repeat them. */
+function entry(cache: string[], suffix: string, index: number): string {
+  return (cache[index] ??= index + suffix);
 }
 
 /**
@@ -39,13 +46,13 @@ export function walkTiers(slices: readonly TierSlice[], flow: FlowContext, pod: 
       }
     }
     if (decided !== null) {
-      policies.push(policies.length + decided.trace);
+      policies.push(entry(decided.traces, decided.trace, policies.length));
       if (decided.action === "pass") continue;
       return { action: decided.action === "allow" ? "allow" : "deny", policies };
     }
-    policies.push(policies.length + slice.endOfTier);
+    policies.push(entry(slice.endOfTierTraces, slice.endOfTier, policies.length));
     if (slice.tier.defaultAction === "deny") return { action: "deny", policies };
   }
-  policies.push(policies.length + pod.profileTrace);
+  policies.push(entry(pod.profileTraces, pod.profileTrace, policies.length));
   return { action: "allow", policies };
 }
