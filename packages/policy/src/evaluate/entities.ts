@@ -1,5 +1,6 @@
 import type { Labels } from "../selector/index.ts";
-import { cidrContains, parseAddress, parseCidr, type Address, type Cidr } from "../net/ip.ts";
+import { CidrTrie } from "../net/cidr-trie.ts";
+import { parseAddress, parseCidr, type Address, type Cidr } from "../net/ip.ts";
 import { protocolNumber } from "../net/protocols.ts";
 import type { GlobalNetworkSet, HostEndpoint, Namespace, NetworkSet, Pod, ServiceAccount } from "../resources/types.ts";
 
@@ -61,6 +62,7 @@ export class Inventory {
   readonly podsByIp = new Map<string, PodEntity>();
   readonly namespaceLabels = new Map<string, Labels>();
   readonly sets: AddressSet[] = [];
+  private readonly trie = new CidrTrie<AddressSet>();
   private readonly addressCache = new Map<string, AddressEntity | PodEntity | null>();
   private selectionCount = 0;
 
@@ -81,6 +83,7 @@ export class Inventory {
     for (const s of input.networkSets) this.sets.push(addressSet(s.metadata.namespace ?? "default", s.metadata.labels, s.spec?.nets ?? []));
     for (const s of input.globalNetworkSets) this.sets.push(addressSet(undefined, s.metadata.labels, s.spec?.nets ?? []));
     for (const h of input.hostEndpoints) this.sets.push(addressSet(undefined, h.metadata.labels, h.spec?.expectedIPs ?? []));
+    for (const s of this.sets) for (const c of s.cidrs) this.trie.insert(c, s);
     for (const p of input.pods) this.addPod(p, saLabels);
   }
 
@@ -133,7 +136,7 @@ export class Inventory {
   }
 
   setsContaining(ip: Address): AddressSet[] {
-    return this.sets.filter((s) => s.cidrs.some((c) => cidrContains(c, ip)));
+    return this.sets.length === 0 ? [] : this.trie.containing(ip);
   }
 
   /** The pod with that IP, or the address with the sets containing it; null when not an address. */
