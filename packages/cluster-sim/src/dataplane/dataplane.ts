@@ -41,9 +41,17 @@ export class Dataplane {
   private readonly timers: NodeJS.Timeout[] = [];
   private intervalStart: number;
   private readonly now: () => number;
+  // Endpoint and service lookups, valid until the next change to the store.
+  private readonly endpoints = new Map<string, Endpoint | undefined>();
+  private readonly services = new Map<string, ReturnType<typeof serviceFor>>();
+  private readonly unsubscribe: () => void;
 
   constructor(private readonly o: DataplaneOptions) {
     this.policies = new PolicyView(o.store);
+    this.unsubscribe = o.store.subscribe(() => {
+      this.endpoints.clear();
+      this.services.clear();
+    });
     this.now = o.now ?? Date.now;
     this.intervalStart = this.now();
   }
@@ -56,6 +64,7 @@ export class Dataplane {
 
   stop(): void {
     for (const t of this.timers) clearInterval(t);
+    this.unsubscribe();
     this.policies.stop();
   }
 
@@ -91,8 +100,8 @@ export class Dataplane {
   private round(): ConnectionResult[] {
     const out: ConnectionResult[] = [];
     for (const c of this.o.connections) {
-      const src = resolve(this.o.store, c.src);
-      const dst = resolve(this.o.store, c.dst);
+      const src = this.endpoint(c.src);
+      const dst = this.endpoint(c.dst);
       if (!src || !dst) continue; // a connection whose pod does not exist (yet) is not made
       const verdict = this.policies.policySet.evaluate({
         src: src.pod ? { pod: `${src.namespace}/${src.name}` } : { ip: src.ip },
@@ -109,9 +118,17 @@ export class Dataplane {
     return out;
   }
 
+  private endpoint(ref: Connection["src"]): Endpoint | undefined {
+    const k = JSON.stringify(ref);
+    if (!this.endpoints.has(k)) this.endpoints.set(k, resolve(this.o.store, ref));
+    return this.endpoints.get(k);
+  }
+
   private observe(c: Connection, { src, dst, verdict }: ConnectionResult): void {
     const sourcePort = 32768 + Math.floor(this.o.random() * 28000);
-    const svc = serviceFor(this.o.store, dst.pod, c.port);
+    const svcKey = `${dst.namespace}/${dst.name}:${c.port}`;
+    if (!this.services.has(svcKey)) this.services.set(svcKey, serviceFor(this.o.store, dst.pod, c.port));
+    const svc = this.services.get(svcKey);
     const domains = "ip" in c.dst ? (c.dst.domains ?? null) : null;
     const base = (reporter: "src" | "dst", side: SideVerdict, pending: SideVerdict | null, host: string | null): FlowObservation => {
       const allowed = side.action === "allow";
