@@ -27,12 +27,10 @@ export function isNamespaced(r: Resource): boolean {
 }
 
 /**
- * Objects of other API groups (Deployments, Services, ...) commonly sit in the same manifests
- * as policy; the engine does not read them, so parsing skips them instead of failing.
- * Unknown kinds of the groups the engine owns are errors (most likely a typo).
+ * Objects the engine does not read (Deployments, Services, Ingresses, ...) commonly sit in the
+ * same manifests as policy, so parsing skips them instead of failing. Unknown kinds of
+ * projectcalico.org/v3 stay errors: there they are most likely a typo of a policy kind.
  */
-export function isForeignKind(apiVersion: unknown): boolean {
-  return typeof apiVersion === "string" && apiVersion !== "projectcalico.org/v3" && apiVersion !== "networking.k8s.io/v1" && apiVersion !== "v1";
+export function isForeignKind(apiVersion: unknown, kind: unknown): boolean {
+  return typeof apiVersion === "string" && typeof kind === "string" && apiVersion !== "projectcalico.org/v3" && kindInfo(apiVersion, kind) === undefined;
 }
-
-export const FOREIGN_V1_KINDS = new Set(["Service", "ConfigMap", "Secret", "Endpoints", "List"]);

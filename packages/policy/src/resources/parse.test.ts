@@ -49,6 +49,12 @@ describe("parseResources", () => {
     expect(r.errors[0]?.document).toBe(1);
   });
 
+  it("skips other Kubernetes kinds but reports an unknown Calico kind", () => {
+    const r = parseResources("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n---\napiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicyy\nmetadata: {name: g}\n");
+    expect(r.resources).toEqual([]);
+    expect(r.errors).toEqual([{ document: 1, path: "kind", message: "unsupported kind GlobalNetworkPolicyy in projectcalico.org/v3" }]);
+  });
+
   it("ignores empty documents", () => {
     expect(parseResources("---\n---\n").errors).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from "yaml";
-import { FOREIGN_V1_KINDS, isForeignKind } from "./kinds.ts";
+import { isForeignKind } from "./kinds.ts";
 import type { Resource, ValidationError } from "./types.ts";
 import { validateResource } from "./validate.ts";
 
@@ -41,5 +41,5 @@ function items(value: unknown): Array<{ obj: unknown; prefix: string }> {
 function isSkipped(obj: unknown): boolean {
   if (typeof obj !== "object" || obj === null) return false;
   const o = obj as { apiVersion?: unknown; kind?: unknown };
-  return isForeignKind(o.apiVersion) || (o.apiVersion === "v1" && typeof o.kind === "string" && FOREIGN_V1_KINDS.has(o.kind));
+  return isForeignKind(o.apiVersion, o.kind);
 }
