@@ -1,6 +1,6 @@
 // @palisade/cluster-sim: a simulated Kubernetes cluster for tests and the demo. Never for production.
 export { startCluster, SimCluster, type SimOptions } from "./cluster/sim-cluster.ts";
-export type { ClusterOptions } from "./cluster/start-cluster.ts";
+export type { ClusterOptions } from "./cluster/api-cluster.ts";
 export type { RunnableImage } from "./workloads/process-runner.ts";
 export type { FlowLogRecord } from "./dataplane/flow-log-record.ts";
 export type { ConnectionResult } from "./dataplane/dataplane.ts";

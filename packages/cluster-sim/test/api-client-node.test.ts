@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, ApiException, makeInformer, type V1ConfigMap } from "@kubernetes/client-node";
-import { ApiCluster } from "../src/cluster/start-cluster.ts";
+import { ApiCluster } from "../src/cluster/api-cluster.ts";
 import { rawRequest } from "./raw-request.ts";
 
 interface Seen {

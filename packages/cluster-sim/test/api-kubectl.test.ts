@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { ApiCluster } from "../src/cluster/start-cluster.ts";
+import { ApiCluster } from "../src/cluster/api-cluster.ts";
 import { kubectl, kubectlOk } from "./kubectl.ts";
 import { rawRequest } from "./raw-request.ts";
 

@@ -7,7 +7,7 @@ import { parseFieldSelector } from "../store/field-selector.ts";
 import { mergePatch } from "../patch/merge-patch.ts";
 import { strategicMergePatch } from "../patch/strategic-merge-patch.ts";
 import { recordUpdate, serverSideApply } from "../patch/managed-fields.ts";
-import { apiVersionOf, findByPlural, RESOURCE_TYPES, type ResourceType } from "./resource-types.ts";
+import { apiVersionOf, RESOURCE_TYPES, type ResourceType } from "./resource-types.ts";
 import type { ResourceRequest } from "./request-info.ts";
 import { ApiError, badRequest, invalid, notFound } from "./status.ts";
 import { parseBody, readBody, sendJson } from "./http-io.ts";
@@ -282,10 +282,6 @@ async function patch(env: HandlerEnv, ctx: RequestContext, dryRun: boolean): Pro
   const obj = next as KubeObject;
   checkIdentity(ctx, obj);
   sendJson(ctx.res, 200, write(env, ctx, current, obj, fieldManager(ctx), dryRun));
-}
-
-export function typeFor(group: string, version: string, plural: string): ResourceType | undefined {
-  return findByPlural(group, version, plural);
 }
 
 /**

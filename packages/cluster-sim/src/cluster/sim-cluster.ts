@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { ApiCluster, type ClusterOptions } from "./start-cluster.ts";
+import { ApiCluster, type ClusterOptions } from "./api-cluster.ts";
 import { createInternal } from "../api/resource-handlers.ts";
 import { RESOURCE_TYPES } from "../api/resource-types.ts";
 import { serverTls } from "../api/tls.ts";

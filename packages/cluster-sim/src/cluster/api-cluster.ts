@@ -8,7 +8,7 @@ import { Faults } from "../faults/faults.ts";
 import { ADMIN_USER, TokenRegistry } from "../auth/users.ts";
 import { ApiServer } from "../api/api-server.ts";
 import { applyInternal, deleteInternal, type AdmissionHook, type SubresourceHandler } from "../api/resource-handlers.ts";
-import { findByKind, RESOURCE_TYPES } from "../api/resource-types.ts";
+import { findByKind } from "../api/resource-types.ts";
 import { ApiError } from "../api/status.ts";
 import { kubeconfigYaml } from "./kubeconfig.ts";
 import { serverTls } from "../api/tls.ts";
@@ -134,5 +134,3 @@ export class ApiCluster {
     return { store: this.store, faults: this.faults, admission: this.admission, subresources: this.subresources, bookmarkIntervalMs: 5000 };
   }
 }
-
-export { RESOURCE_TYPES };
