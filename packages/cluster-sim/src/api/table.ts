@@ -34,6 +34,12 @@ const EXTRA: Record<string, Column[]> = {
     { name: "Desired", type: "integer", description: "desired", priority: 0, cell: (o) => st(o).desiredNumberScheduled ?? 0 },
     { name: "Ready", type: "integer", description: "ready", priority: 0, cell: (o) => st(o).numberReady ?? 0 },
   ],
+  Node: [
+    { name: "Status", type: "string", description: "readiness", priority: 0, cell: (o) => ((st(o).conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True") ? "Ready" : "NotReady") },
+    { name: "Roles", type: "string", description: "roles", priority: 0, cell: (o) => Object.keys(o.metadata.labels ?? {}).filter((k) => k.startsWith("node-role.kubernetes.io/")).map((k) => k.slice(22)).join(",") || "<none>" },
+    { name: "Version", type: "string", description: "kubelet version", priority: 0, cell: (o) => st(o).nodeInfo?.kubeletVersion ?? "" },
+    { name: "Internal-IP", type: "string", description: "internal IP", priority: 1, cell: (o) => (st(o).addresses ?? []).find((a: any) => a.type === "InternalIP")?.address ?? "<none>" },
+  ],
   Namespace: [{ name: "Status", type: "string", description: "phase", priority: 0, cell: (o) => st(o).phase ?? "Active" }],
   Service: [
     { name: "Type", type: "string", description: "type", priority: 0, cell: (o) => sp(o).type ?? "ClusterIP" },

@@ -64,7 +64,7 @@ export class ApiCluster {
     this.tokens.add(this.adminToken, ADMIN_USER);
     let ipCounter = 10;
     this.admission.push(coreDefaults(() => `10.96.${Math.floor(ipCounter / 250)}.${(ipCounter++ % 250) + 1}`));
-    this.stoppers.push(runNamespaceAndGcControllers(this.store));
+    this.stoppers.push(runNamespaceAndGcControllers(this.store, serverTls().cert));
     loadInto(this.store, bootstrapObjects());
   }
 

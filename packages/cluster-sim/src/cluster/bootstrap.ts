@@ -25,7 +25,15 @@ export function bootstrapObjects(): KubeObject[] {
     ...NODES.map((n) => ({
       apiVersion: "v1",
       kind: "Node",
-      metadata: { name: n.name, labels: { "kubernetes.io/hostname": n.name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64" } },
+      metadata: {
+        name: n.name,
+        labels: {
+          "kubernetes.io/hostname": n.name,
+          "kubernetes.io/os": "linux",
+          "kubernetes.io/arch": "amd64",
+          ...(n.name === NODES[0]!.name ? { "node-role.kubernetes.io/control-plane": "" } : {}),
+        },
+      },
       spec: { podCIDR: n.name.endsWith("1") ? "10.244.1.0/24" : "10.244.2.0/24" },
       status: {
         addresses: [{ type: "InternalIP", address: n.ip }, { type: "Hostname", address: n.name }],
@@ -33,6 +41,12 @@ export function bootstrapObjects(): KubeObject[] {
         nodeInfo: { kubeletVersion: "v1.30.0", containerRuntimeVersion: "containerd://1.7.0", osImage: "Palisade simulated node", architecture: "amd64", operatingSystem: "linux" },
       },
     })),
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+      spec: { type: "ClusterIP", clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] },
+    },
     role("cluster-admin", [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, { nonResourceURLs: ["*"], verbs: ["*"] }]),
     role("admin", [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]),
     role("edit", [{ apiGroups: ["", "apps", "networking.k8s.io"], resources: ["*"], verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }]),
