@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { kubectlOk } from "./kubectl.ts";
 
 const bin = fileURLToPath(new URL("../bin/palisade-cluster-sim.mjs", import.meta.url));
+const hello = fileURLToPath(new URL("./fixtures/hello.mjs", import.meta.url));
 
 describe("npx palisade-cluster-sim", () => {
   let child: ChildProcess;
@@ -15,7 +16,7 @@ describe("npx palisade-cluster-sim", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "sim-cli-"));
     writeFileSync(join(dir, "extra.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: from-the-command-line}\n");
-    child = spawn(process.execPath, [bin, "--scenario", "storefront", "--port", "0", "--kubeconfig", join(dir, "sim.kubeconfig"), "--flow-log", join(dir, "flows.log"), "--rate", "20", "--flush-interval", "0.2", "--yaml", join(dir, "extra.yaml")], { stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, [bin, "--scenario", "storefront", "--port", "0", "--kubeconfig", join(dir, "sim.kubeconfig"), "--flow-log", join(dir, "flows.log"), "--rate", "20", "--flush-interval", "0.2", "--yaml", join(dir, "extra.yaml"), "--runnable", `palisade/hello=${process.execPath} ${hello} from-cli`], { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.on("data", (d) => (out += d));
     child.stderr!.on("data", (d) => (out += d));
     const end = Date.now() + 20_000;
@@ -39,6 +40,18 @@ describe("npx palisade-cluster-sim", () => {
     expect(await kubectlOk(kc, ["get", "ns", "from-the-command-line", "-o", "name"])).toContain("namespace/from-the-command-line");
     expect(await kubectlOk(kc, ["get", "crd", "tiers.crd.projectcalico.org", "-o", "name"])).toContain("tiers.crd.projectcalico.org");
     expect(await kubectlOk(kc, ["api-resources", "--api-group=projectcalico.org", "-o", "name"])).toContain("globalnetworkpolicies.projectcalico.org");
+  });
+
+  it("runs a pod of a --runnable image as a process whose output kubectl logs shows", async () => {
+    const kc = join(dir, "sim.kubeconfig");
+    await kubectlOk(kc, ["run", "hello", "--image=palisade/hello:1", "-n", "default", "--", "extra-arg"]);
+    await kubectlOk(kc, ["wait", "--for=condition=Ready", "pod/hello", "-n", "default", "--timeout=20s"]);
+    let logs = "";
+    for (let i = 0; i < 100 && !logs.includes("hello"); i++) {
+      logs = await kubectlOk(kc, ["logs", "hello", "-n", "default"]);
+      if (!logs) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(logs).toContain("hello from hello args=from-cli,extra-arg");
   });
 
   it("appends flow logs to the file at the flush interval while traffic runs", async () => {
