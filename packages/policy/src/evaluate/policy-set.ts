@@ -169,6 +169,10 @@ class PolicyList {
   /** per tier in order: its global policies, and its namespaced ones by namespace */
   private readonly index: Array<{ tier: TierInfo; global: CompiledPolicy[]; byNamespace: Map<string, CompiledPolicy[]> }>;
   private readonly ingress: Array<TierSlice[] | undefined>;
+  /** per namespace, per tier: the policies that may select its pods, in order */
+  private readonly candidates = new Map<string, CompiledPolicy[][]>();
+  /** slice lists by the policies they hold, shared between pods */
+  private readonly shared = new Map<string, TierSlice[]>();
   private readonly egress: Array<TierSlice[] | undefined>;
 
   constructor(policies: CompiledPolicy[], table: Map<string, TierInfo>, podCount: number) {
@@ -211,11 +215,26 @@ class PolicyList {
 
   /** A tier applies to a pod and direction only if one of its policies selects the pod for it. */
   private applicable(pod: PodEntity, dir: Direction): TierSlice[] {
-    const slices: TierSlice[] = [];
-    for (const { tier, global, byNamespace } of this.index) {
-      const candidates = mergeByOrder(global, byNamespace.get(pod.namespace));
+    let perTier = this.candidates.get(pod.namespace);
+    if (!perTier) {
+      perTier = this.index.map(({ global, byNamespace }) => mergeByOrder(global, byNamespace.get(pod.namespace)));
+      this.candidates.set(pod.namespace, perTier);
+    }
+    const chosen: CompiledPolicy[][] = [];
+    let key: string = dir;
+    for (const candidates of perTier) {
       const policies = candidates.filter((p) => p[dir] !== null && p.selects(pod));
-      if (policies.length === 0) continue;
+      chosen.push(policies);
+      key += "|";
+      for (const p of policies) key += `${p.uid},`;
+    }
+    // Pods that the same policies select share one slice list: less memory, warmer caches.
+    const shared = this.shared.get(key);
+    if (shared) return shared;
+    const slices: TierSlice[] = [];
+    chosen.forEach((policies, t) => {
+      if (policies.length === 0) return;
+      const tier = this.index[t]!.tier;
       const last = policies[policies.length - 1]!;
       slices.push({
         tier,
@@ -224,7 +243,8 @@ class PolicyList {
         endOfTier: `|${tier.name}|${last.traceName}|${tier.defaultAction}|-1`,
         endOfTierTraces: [],
       });
-    }
+    });
+    this.shared.set(key, slices);
     return slices;
   }
 }

@@ -6,6 +6,8 @@ import type { PeerContext } from "./peer.ts";
 import { compileRule, type CompiledRule } from "./rule.ts";
 
 export interface CompiledPolicy {
+  /** unique among compiled policies, for keying sets of them */
+  uid: number;
   /** identity for staged Set/Delete: `ns/tier.name`, `tier.name` or `ns/knp.default.name` */
   key: string;
   /** the name flow-log traces show */
@@ -30,6 +32,8 @@ export interface PolicyInput {
   types?: PolicyType[];
 }
 
+let nextUid = 0;
+
 /** Compiles a Calico policy spec (Kubernetes ones arrive converted) for one policy set. */
 export function compilePolicy(p: PolicyInput, ctx: PeerContext): CompiledPolicy {
   const spec = p.spec;
@@ -48,6 +52,7 @@ export function compilePolicy(p: PolicyInput, ctx: PeerContext): CompiledPolicy 
       return c;
     });
   return {
+    uid: nextUid++,
     key: p.key,
     traceName: p.traceName,
     tier: p.tier,
