@@ -1,5 +1,6 @@
 import type { Labels } from "../selector/index.ts";
 import { CidrTrie } from "../net/cidr-trie.ts";
+import { compileDomainPattern, type DomainMatcher } from "../net/domains.ts";
 import { parseAddress, parseCidr, type Address, type Cidr } from "../net/ip.ts";
 import { protocolNumber } from "../net/protocols.ts";
 import type { GlobalNetworkSet, HostEndpoint, Namespace, NetworkSet, Pod, ServiceAccount } from "../resources/types.ts";
@@ -19,6 +20,8 @@ export interface AddressSet {
   namespace: string | undefined;
   labels: Labels;
   cidrs: Cidr[];
+  /** a network set's allowedEgressDomains: destinations resolved from these names belong to it */
+  domains: DomainMatcher[];
 }
 
 export interface PodEntity {
@@ -65,6 +68,7 @@ export class Inventory {
   private readonly trie = new CidrTrie<AddressSet>();
   private readonly addressCache = new Map<string, AddressEntity | PodEntity | null>();
   private selectionCount = 0;
+  private readonly domainSets: AddressSet[];
 
   constructor(input: {
     namespaces: Namespace[];
@@ -80,9 +84,12 @@ export class Inventory {
       // Calico copies a service account's labels to its endpoints and adds the account's name.
       saLabels.set(`${sa.metadata.namespace ?? "default"}/${sa.metadata.name}`, { ...sa.metadata.labels, [NAME_LABEL]: sa.metadata.name });
     }
-    for (const s of input.networkSets) this.sets.push(addressSet(s.metadata.namespace ?? "default", s.metadata.labels, s.spec?.nets ?? []));
-    for (const s of input.globalNetworkSets) this.sets.push(addressSet(undefined, s.metadata.labels, s.spec?.nets ?? []));
-    for (const h of input.hostEndpoints) this.sets.push(addressSet(undefined, h.metadata.labels, h.spec?.expectedIPs ?? []));
+    for (const s of input.networkSets)
+      this.sets.push(addressSet(s.metadata.namespace ?? "default", s.metadata.labels, s.spec?.nets ?? [], s.spec?.allowedEgressDomains ?? []));
+    for (const s of input.globalNetworkSets)
+      this.sets.push(addressSet(undefined, s.metadata.labels, s.spec?.nets ?? [], s.spec?.allowedEgressDomains ?? []));
+    for (const h of input.hostEndpoints) this.sets.push(addressSet(undefined, h.metadata.labels, h.spec?.expectedIPs ?? [], []));
+    this.domainSets = this.sets.filter((s) => s.domains.length > 0);
     for (const s of this.sets) for (const c of s.cidrs) this.trie.insert(c, s);
     for (const p of input.pods) this.addPod(p, saLabels);
   }
@@ -139,18 +146,29 @@ export class Inventory {
     return this.sets.length === 0 ? [] : this.trie.containing(ip);
   }
 
-  /** The pod with that IP, or the address with the sets containing it; null when not an address. */
-  resolveAddress(text: string): AddressEntity | PodEntity | null {
-    let e = this.addressCache.get(text);
+  /**
+   * The pod with that IP, or the address with the sets containing it; null when not an address.
+   * An address the flow resolved from DNS names also belongs to the network sets whose
+   * allowedEgressDomains match one of those names.
+   */
+  resolveAddress(text: string, domains?: readonly string[]): AddressEntity | PodEntity | null {
+    const byName = domains !== undefined && domains.length > 0 && this.domainSets.length > 0;
+    const key = byName ? `${text}|${domains.join(",")}` : text;
+    let e = this.addressCache.get(key);
     if (e !== undefined) return e;
     const pod = this.podsByIp.get(text);
     if (pod) e = pod;
     else {
       const ip = parseAddress(text);
-      e = ip ? { kind: "address", ip, sets: this.setsContaining(ip), selectionCache: new Uint8Array(this.selectionCount) } : null;
+      if (ip) {
+        const sets = this.setsContaining(ip);
+        if (byName)
+          for (const s of this.domainSets) if (!sets.includes(s) && domains.some((d) => s.domains.some((m) => m(d)))) sets.push(s);
+        e = { kind: "address", ip, sets, selectionCache: new Uint8Array(this.selectionCount) };
+      } else e = null;
     }
     if (this.addressCache.size > 100_000) this.addressCache.clear();
-    this.addressCache.set(text, e);
+    this.addressCache.set(key, e);
     return e;
   }
 }
@@ -162,9 +180,9 @@ function namespaceLabels(name: string, labels: Readonly<Record<string, string>> 
   return { [K8S_NAMESPACE_NAME_LABEL]: name, ...labels, [NAME_LABEL]: name };
 }
 
-function addressSet(namespace: string | undefined, labels: Record<string, string> | undefined, nets: string[]): AddressSet {
+function addressSet(namespace: string | undefined, labels: Record<string, string> | undefined, nets: string[], domains: string[]): AddressSet {
   const l: Record<string, string> = { ...labels };
   // Calico labels namespaced network sets with their namespace, so global() does not match them.
   if (namespace !== undefined) l[NAMESPACE_LABEL] = namespace;
-  return { namespace, labels: l, cidrs: nets.map(parseCidr).filter((c): c is Cidr => c !== undefined) };
+  return { namespace, labels: l, cidrs: nets.map(parseCidr).filter((c): c is Cidr => c !== undefined), domains: domains.map(compileDomainPattern) };
 }

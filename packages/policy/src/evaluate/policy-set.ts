@@ -115,13 +115,13 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
 
   inventory.allocateSelectionCaches(ctx.selections.size);
 
-  const resolve = (end: FlowEnd, what: string): Entity => {
+  const resolve = (end: FlowEnd, what: string, domains?: readonly string[]): Entity => {
     if ("pod" in end) {
       const pod = inventory.podsByKey.get(end.pod);
       if (!pod) throw new Error(`${what}: unknown pod ${end.pod} (expected namespace/name of a Pod in the resources)`);
       return pod;
     }
-    const e = inventory.resolveAddress(end.ip);
+    const e = inventory.resolveAddress(end.ip, domains);
     if (!e) throw new Error(`${what}: ${JSON.stringify(end.ip)} is not an IP address`);
     return e;
   };
@@ -137,7 +137,7 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
     podForIp: (ip) => inventory.podsByIp.get(ip)?.key,
     evaluate(flow: Flow): Verdict {
       const src = resolve(flow.src, "src");
-      const dst = resolve(flow.dst, "dst");
+      const dst = resolve(flow.dst, "dst", flow.domains);
       const ctxFlow: FlowContext = {
         src,
         dst,

@@ -424,3 +424,27 @@ describe("invalid input", () => {
     expect(() => buildPolicySet(base).evaluate(flow("a/nope", "a/db"))).toThrow(/unknown pod a\/nope/);
   });
 });
+
+describe("network sets with allowedEgressDomains", () => {
+  const resources: Resource[] = [
+    ...base,
+    {
+      apiVersion: "projectcalico.org/v3",
+      kind: "GlobalNetworkSet",
+      metadata: { name: "saas", labels: { dest: "saas" } },
+      spec: { allowedEgressDomains: ["*.saas.example"] },
+    },
+    gnp("saas-only", { selector: "app == 'web'", types: ["Egress"], egress: [{ action: "Allow", destination: { selector: "dest == 'saas'" } }] }),
+  ];
+
+  it("a destination resolved from a listed name belongs to the set and matches its labels", () => {
+    const v = buildPolicySet(resources).evaluate(flow("a/web", "203.0.113.40", 443, "TCP", { domains: ["api.saas.example"] }));
+    expect(v.egress?.policies).toEqual(["0|default|default.saas-only|allow|0"]);
+  });
+
+  it("the same address reached without that name is not in the set", () => {
+    const set = buildPolicySet(resources);
+    set.evaluate(flow("a/web", "203.0.113.40", 443, "TCP", { domains: ["api.saas.example"] }));
+    expect(set.evaluate(flow("a/web", "203.0.113.40", 443)).action).toBe("deny");
+  });
+});
