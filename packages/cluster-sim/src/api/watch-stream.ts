@@ -27,7 +27,9 @@ export interface WatchOptions {
 export function streamWatch(res: ServerResponse, store: ObjectStore, faults: Faults, o: WatchOptions): void {
   res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
   res.flushHeaders();
+  res.on("error", () => res.destroy()); // a client gone mid-write must not take the server down
   const send = (type: string, object: unknown) => {
+    if (res.writableEnded || res.destroyed) return;
     const out = o.render && (type === "ADDED" || type === "MODIFIED" || type === "DELETED") ? o.render(object as KubeObject) : object;
     res.write(JSON.stringify({ type, object: out }) + "\n");
   };

@@ -48,7 +48,10 @@ export class PodLogs {
         return;
       }
       res.write(text);
-      const stop = this.follow(ns, name, (chunk) => res.write(chunk));
+      res.on("error", () => res.destroy());
+      const stop = this.follow(ns, name, (chunk) => {
+        if (!res.writableEnded && !res.destroyed) res.write(chunk);
+      });
       res.on("close", stop);
     };
   }
