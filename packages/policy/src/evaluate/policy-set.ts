@@ -22,7 +22,7 @@ import { walkTiers, type Direction, type SideVerdict, type TierSlice } from "./w
 export interface PolicySet {
   /** The enforced verdict, its trace, and the pending verdict with staged policies enforced. */
   evaluate(flow: Flow): Verdict;
-  /** Tiers in evaluation order. */
+  /** Every tier (built-in, given, or named by a policy) in evaluation order. */
   readonly tiers: readonly TierInfo[];
   /** Enforced policies by trace name, in evaluation order. */
   readonly policyNames: readonly string[];
@@ -130,7 +130,7 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
     e.kind === "pod" ? walkTiers(dir === "egress" ? list.egressOf(e) : list.ingressOf(e), flow, e) : null;
 
   return {
-    tiers: enforcedList.tierOrder,
+    tiers: [...new Map([...table.values(), ...enforcedList.tierOrder, ...pendingList.tierOrder].map((t) => [t.name, t])).values()].sort(compareTiers),
     policyNames: enforcedList.tierOrder.flatMap((t) => enforcedList.byTier.get(t.name)?.map((p) => p.traceName) ?? []),
     hasStaged: staged.length > 0,
     problems,

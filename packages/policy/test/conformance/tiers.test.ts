@@ -448,3 +448,11 @@ describe("network sets with allowedEgressDomains", () => {
     expect(set.evaluate(flow("a/web", "203.0.113.40", 443)).action).toBe("deny");
   });
 });
+
+describe("policy set overview", () => {
+  it("lists every tier in evaluation order, built-in ones included, and the policies in order", () => {
+    const set = buildPolicySet([...base, tier("security", 100), gnp("security.b", { tier: "security", order: 2 }), gnp("security.a", { tier: "security", order: 1 }), np("a/x", {})]);
+    expect(set.tiers.map((t) => `${t.name}:${t.defaultAction}`)).toEqual(["security:deny", "kube-admin:pass", "default:deny", "kube-baseline:pass"]);
+    expect(set.policyNames).toEqual(["security.a", "security.b", "a/default.x"]);
+  });
+});
