@@ -43,6 +43,10 @@ interface SideParts {
   never: boolean;
 }
 
+/**
+ * Compiles one rule. `http` matches are not judged: Felix leaves them to the application layer
+ * (Dikastes/Envoy) and matches the rule at layers 3-4, and so does this engine.
+ */
 export function compileRule(rule: Rule, index: number, ctx: PeerContext): CompiledRule {
   const proto = protocolNumber(rule.protocol) ?? -1;
   const notProto = protocolNumber(rule.notProtocol) ?? -1;
