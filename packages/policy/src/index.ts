@@ -1,4 +1,14 @@
 // @palisade/policy: the Calico policy engine. Pure TypeScript, no I/O.
+//
+//   const { resources, errors } = parseResources(yamlText);       // validated, errors with paths
+//   const set = buildPolicySet(resources);                          // compile once
+//   set.evaluate({ src: { pod: "ns/name" }, dst: { ip: "203.0.113.10" }, protocol: "TCP", port: 443 });
+//     -> { action, egress, ingress, pending } with Calico flow-log traces
+//
+// Semantics (Calico's, see src/evaluate): tiers by order then name, policies likewise, Pass
+// leaves a tier, a tier that applies and matches nothing takes its defaultAction (trace rule -1),
+// the namespace profile allows after the last tier; egress is judged at a source pod and
+// ingress at a destination pod, an address that is no pod has no side (null).
 export type {
   Resource,
   Tier,
