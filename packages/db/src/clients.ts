@@ -27,11 +27,15 @@ export class Database {
     this.tenantClient = new PrismaClient({ adapter: new PrismaPg({ connectionString: options.tenantUrl, max: options.poolSize }) });
   }
 
-  async withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.tenantClient.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
-      return fn(tx);
-    });
+  /** `timeoutMs`: how long the transaction may run (Prisma's default is 5 seconds; bulk writes need more). */
+  async withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+    return this.tenantClient.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+        return fn(tx);
+      },
+      options.timeoutMs ? { timeout: options.timeoutMs, maxWait: 10_000 } : undefined,
+    );
   }
 
   async ping(): Promise<void> {

@@ -22,7 +22,7 @@ CREATE TABLE "policy_resources" (
     "namespace" TEXT NOT NULL DEFAULT '',
     "name" TEXT NOT NULL,
     "tier" TEXT,
-    "resource" JSONB NOT NULL,
+    "resource" JSON NOT NULL,
     "revision" INTEGER NOT NULL DEFAULT 1,
     "origin" "ResourceOrigin" NOT NULL DEFAULT 'PALISADE',
     "order" DECIMAL,
@@ -41,7 +41,7 @@ CREATE TABLE "policy_resource_versions" (
     "namespace" TEXT NOT NULL DEFAULT '',
     "name" TEXT NOT NULL,
     "revision" INTEGER NOT NULL,
-    "resource" JSONB,
+    "resource" JSON,
     "audit_event_id" UUID,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 

@@ -7,6 +7,12 @@ import { signupResolvers } from "../modules/signup/resolvers.ts";
 import { signupTypeDefs } from "../modules/signup/schema.ts";
 import { tenancyResolvers } from "../modules/tenancy/resolvers.ts";
 import { tenancyTypeDefs } from "../modules/tenancy/schema.ts";
+import { auditResolvers } from "../modules/audit/resolvers.ts";
+import { auditTypeDefs } from "../modules/audit/schema.ts";
+import { policiesResolvers } from "../modules/policies/resolvers.ts";
+import { policiesTypeDefs } from "../modules/policies/schema.ts";
+import { usersResolvers } from "../modules/users/resolvers.ts";
+import { usersTypeDefs } from "../modules/users/schema.ts";
 
 const root = /* GraphQL */ `
   type Query { "the API's version" version: String! }
@@ -17,7 +23,7 @@ const root = /* GraphQL */ `
 /** The whole API: each module brings its type definitions and resolvers. */
 export function buildSchema(deps: { limiter: SignupLimiter; version: string }): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: [root, signupTypeDefs, tenancyTypeDefs, clustersTypeDefs],
-    resolvers: [{ Query: { version: () => deps.version } }, signupResolvers(deps.limiter), tenancyResolvers, clustersResolvers],
+    typeDefs: [root, signupTypeDefs, tenancyTypeDefs, clustersTypeDefs, policiesTypeDefs, auditTypeDefs, usersTypeDefs],
+    resolvers: [{ Query: { version: () => deps.version } }, signupResolvers(deps.limiter), tenancyResolvers, clustersResolvers, policiesResolvers, auditResolvers, usersResolvers],
   });
 }

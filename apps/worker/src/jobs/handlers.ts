@@ -1,4 +1,4 @@
-import { expireTrials, provisionTenant, type JobName, type JobPayload } from "@palisade/core";
+import { deliverAlert, expireTrials, provisionTenant, type JobName, type JobPayload } from "@palisade/core";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { WorkerDeps } from "../deps.ts";
 import { sendEmail } from "./send-email.ts";
@@ -12,5 +12,6 @@ export const handlers: Handlers = {
     return provisionTenant(deps, p.trialRequestId, pauseMs > 0 ? () => sleep(pauseMs) : undefined);
   },
   "send-email": (deps, p) => sendEmail(deps, p),
+  "deliver-alert": (deps, p) => deliverAlert(deps, p),
   "expire-trials": (deps) => expireTrials(deps),
 };

@@ -1,6 +1,7 @@
 import type { Tx } from "@palisade/db";
 import { badInput, conflict, notFound } from "../errors.ts";
 import { isUniqueViolation } from "@palisade/db";
+import { seedBuiltinTiers } from "../policies/builtin-tiers.ts";
 import { generateSecret, hashSecret, secretPrefix } from "../secrets/tokens.ts";
 import type { Distribution } from "../signup/input.ts";
 
@@ -35,6 +36,7 @@ export async function createCluster(
     if (isUniqueViolation(e)) throw conflict(`a cluster named "${args.name}" already exists`);
     throw e;
   }
+  await seedBuiltinTiers(tx, args.tenantId, cluster.id);
   const registration = await issueRegistrationToken(tx, { ...args, clusterId: cluster.id });
   return { cluster, registration };
 }

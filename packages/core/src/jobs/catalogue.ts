@@ -17,6 +17,12 @@ export const jobCatalogue = {
     options: { attempts: 10, backoff: { type: "exponential", delay: 2000 } },
     jobId: (p: { emailId: string }) => `send-email-${p.emailId}`,
   },
+  /** one alert of an alert rule for one audit event (attempts are counted on the delivery row) */
+  "deliver-alert": {
+    payload: z.object({ tenantId: z.uuid(), deliveryId: z.uuid() }),
+    options: { attempts: 6, backoff: { type: "exponential", delay: 2000 } },
+    jobId: (p: { deliveryId: string }) => `deliver-alert-${p.deliveryId}`,
+  },
   "expire-trials": {
     payload: z.object({}),
     options: { attempts: 3, backoff: { type: "exponential", delay: 60_000 } },

@@ -1,0 +1,80 @@
+import {
+  auditChannel,
+  badInput,
+  createAlertRule,
+  deleteAlertRule,
+  listAlertRules,
+  listAuditEvents,
+  loadAuthorizer,
+  matchesFilter,
+  maySeeEvent,
+  verifyAuditChain,
+  type AuditFilter,
+  type PublishedAuditEvent,
+} from "@palisade/core";
+import type { Context } from "../../server/context.ts";
+import { connectionOf } from "../policies/resource-view.ts";
+import { actorOf } from "./actor.ts";
+
+type FilterInput = Omit<AuditFilter, "from" | "to"> & { from?: string | null; to?: string | null };
+
+function filterOf(f: FilterInput | null | undefined): AuditFilter {
+  if (!f) return {};
+  const time = (v: string | null | undefined, field: string) => {
+    if (!v) return null;
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) throw badInput(`filter.${field}`, `filter.${field} is not an ISO time`);
+    return d;
+  };
+  return { ...f, from: time(f.from, "from"), to: time(f.to, "to") };
+}
+
+type EventLike = { seq: bigint | number; at: Date | string; actorKind: string; actorId: string | null; actorDisplay: string };
+const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+
+export const auditResolvers: Record<string, object> = {
+  Query: {
+    auditEvents: async (_: unknown, a: { filter?: FilterInput | null; first?: number | null; after?: string | null }, ctx: Context) =>
+      connectionOf(await listAuditEvents(ctx.deps, actorOf(ctx), { filter: filterOf(a.filter), first: a.first, after: a.after })),
+    verifyAuditChain: (_: unknown, _a: unknown, ctx: Context) => verifyAuditChain(ctx.deps, actorOf(ctx)),
+    alertRules: (_: unknown, _a: unknown, ctx: Context) => listAlertRules(ctx.deps, actorOf(ctx)),
+  },
+  Mutation: {
+    createAlertRule: (_: unknown, a: { filter?: FilterInput | null; channel: "WEBHOOK" | "EMAIL"; target: string }, ctx: Context) => {
+      const { from: _f, to: _t, ...filter } = a.filter ?? {};
+      return createAlertRule(ctx.deps, actorOf(ctx, true), { filter, channel: a.channel, target: a.target }).then((r) => ({ ...r, deliveries: [] }));
+    },
+    deleteAlertRule: (_: unknown, a: { id: string }, ctx: Context) => deleteAlertRule(ctx.deps, actorOf(ctx, true), a.id),
+  },
+  Subscription: {
+    auditEvents: {
+      subscribe: async function* (_: unknown, a: { filter?: FilterInput | null }, ctx: Context) {
+        const actor = actorOf(ctx);
+        const filter = filterOf(a.filter);
+        // What the subscriber may see is decided once, when it subscribes.
+        const auth = await ctx.deps.db.withTenant(actor.tenantId, (tx) => loadAuthorizer(tx, actor));
+        const events = ctx.deps.events.iterate<PublishedAuditEvent>(auditChannel(actor.tenantId));
+        try {
+          await events.ready;
+          for await (const e of events) {
+            if (matchesFilter(e, filter) && maySeeEvent(auth, "watch", e)) yield { auditEvents: e };
+          }
+        } finally {
+          await events.return?.();
+        }
+      },
+    },
+  },
+  AuditEvent: {
+    seq: (e: EventLike) => Number(e.seq),
+    at: (e: EventLike) => iso(e.at),
+    actor: (e: EventLike) => ({ kind: e.actorKind, id: e.actorId, display: e.actorDisplay }),
+  },
+  AlertRule: {
+    createdAt: (r: { createdAt: Date }) => iso(r.createdAt),
+  },
+  AlertDelivery: {
+    deliveredAt: (d: { deliveredAt: Date | null }) => iso(d.deliveredAt),
+    createdAt: (d: { createdAt: Date }) => iso(d.createdAt),
+  },
+};

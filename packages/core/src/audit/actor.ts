@@ -1,0 +1,7 @@
+import type { Subject } from "../rbac/authorizer.ts";
+
+/** Who made a change and from where, as an audit event records it. */
+export interface Actor extends Subject {
+  sourceAddress: string | null;
+  requestId: string | null;
+}
