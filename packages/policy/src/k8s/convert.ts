@@ -38,10 +38,11 @@ export function k8sToCalicoSpec(spec: K8sNetworkPolicySpec): PolicySpec {
 function convertRule(peers: NetworkPolicyPeer[] | undefined, ports: NetworkPolicyPort[] | undefined, side: "source" | "destination"): Rule[] {
   // An absent or empty peer list allows every peer; an absent or empty port list every port.
   const entities: Array<EntityRule | undefined> = peers && peers.length > 0 ? peers.map(peerToEntity) : [undefined];
-  const portGroups = groupPorts(ports);
   const rules: Rule[] = [];
-  for (const entity of entities) {
-    for (const group of portGroups) {
+  // As Calico's converter: one rule per protocol (in protocol-name order) and peer, protocol
+  // outermost, which fixes the rule indices traces report.
+  for (const group of groupPorts(ports)) {
+    for (const entity of entities) {
       const rule: Rule = { action: "Allow" };
       if (group) rule.protocol = group.protocol;
       if (entity) rule[side] = { ...entity };
@@ -56,17 +57,19 @@ interface PortGroup { protocol: string; ports: Port[] }
 
 function groupPorts(ports: NetworkPolicyPort[] | undefined): Array<PortGroup | undefined> {
   if (!ports || ports.length === 0) return [undefined];
-  const groups = new Map<string, PortGroup & { any: boolean }>();
+  const groups = new Map<string, { ports: Port[]; any: boolean }>();
   for (const p of ports) {
-    // Kubernetes' default protocol is TCP.
+    // Kubernetes' default protocol is TCP; an entry without a port means every port.
     const protocol = p.protocol ?? "TCP";
     let g = groups.get(protocol);
-    if (!g) groups.set(protocol, (g = { protocol, ports: [], any: false }));
+    if (!g) groups.set(protocol, (g = { ports: [], any: false }));
     if (p.port === undefined) g.any = true;
     else if (typeof p.port === "number" && p.endPort !== undefined) g.ports.push(`${p.port}:${p.endPort}`);
     else g.ports.push(p.port);
   }
-  return [...groups.values()].map((g) => ({ protocol: g.protocol, ports: g.any ? [] : g.ports }));
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([protocol, g]) => ({ protocol, ports: g.any ? [] : g.ports }));
 }
 
 function peerToEntity(peer: NetworkPolicyPeer): EntityRule {
