@@ -89,6 +89,26 @@ spec:
     expect(result!.verdict.ingress!.policies.at(-1)).toMatch(/\|security\|security\.block-logging\|deny\|0$/);
   });
 
+  it("keeps the verdict of a staged policy out of the enforced action and shows it in pending_policies", async () => {
+    sim.flush();
+    await kubectlOk(sim.kubeconfigPath, ["apply", "-f", "-"], `apiVersion: projectcalico.org/v3
+kind: StagedNetworkPolicy
+metadata: {name: default.deny-to-m2, namespace: storefront}
+spec:
+  tier: default
+  order: 1
+  selector: app == 'microservice2'
+  types: [Ingress]
+  ingress: [{action: Deny}]
+`);
+    sim.advance(1);
+    const s3 = recordsOf(sim, sim.flush(), STOREFRONT.find((c) => c.id === "S3")!);
+    const dst = s3.find((r) => r.reporter === "dst")!;
+    expect(dst.action).toBe("allow");
+    expect(dst.policies.pending_policies.join(" ")).toMatch(/storefront\/default\.staged:deny-to-m2\|deny\|0/);
+    expect(dst.policies.enforced_policies.join(" ")).not.toContain("staged:");
+  });
+
   it("refuses an invalid Calico policy with a 422 naming every bad field", async () => {
     const { kubectl } = await import("./kubectl.ts");
     const r = await kubectl(sim.kubeconfigPath, ["apply", "-f", "-"], `apiVersion: projectcalico.org/v3
