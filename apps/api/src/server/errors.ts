@@ -1,6 +1,7 @@
 import { AppError } from "@palisade/core";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "@palisade/config";
+import { fieldOfVariableError } from "./variable-errors.ts";
 
 const OUR_CODES = new Set(["BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "RATE_LIMITED", "INTERNAL"]);
 
@@ -23,7 +24,8 @@ export function formatError(log: Logger) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && OUR_CODES.has(code) && code !== "INTERNAL") {
-      return { message: formatted.message.replace(/^Context creation failed: /, ""), extensions: { code } };
+      const field = code === "BAD_USER_INPUT" ? fieldOfVariableError(formatted.message) : undefined;
+      return { message: formatted.message.replace(/^Context creation failed: /, ""), extensions: { code, ...(field ? { field } : {}) } };
     }
     if (code === "GRAPHQL_PARSE_FAILED" || code === "GRAPHQL_VALIDATION_FAILED" || code === "BAD_REQUEST") {
       return { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), extensions: { code: "BAD_USER_INPUT", reason: code } };
