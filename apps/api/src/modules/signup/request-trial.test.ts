@@ -117,7 +117,7 @@ describe("requestTrial refuses bad input, naming the field and storing nothing",
     const { firstName: _, ...input } = trialInput();
     const res = await requestTrial(t, input);
     const error = onlyError(res);
-    expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.firstName" });
     expect(error.message).toMatch(/firstName/);
     expect(await rowsFor(String(input.email))).toBe(0);
   });
@@ -126,9 +126,16 @@ describe("requestTrial refuses bad input, naming the field and storing nothing",
     const input = trialInput({ kubernetesDistribution: "MINIKUBE" });
     const res = await requestTrial(t, input);
     const error = onlyError(res);
-    expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.kubernetesDistribution" });
     expect(error.message).toMatch(/kubernetesDistribution/);
     expect(error.message).toMatch(/MINIKUBE/);
+    expect(await rowsFor(String(input.email))).toBe(0);
+  });
+
+  it("refuses a value of the wrong type, naming the field", async () => {
+    const input = trialInput({ acceptTerms: "yes" });
+    const error = onlyError(await requestTrial(t, input));
+    expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.acceptTerms" });
     expect(await rowsFor(String(input.email))).toBe(0);
   });
 
@@ -223,5 +230,19 @@ describe("signup rate limits", () => {
     expect(error.extensions?.code).toBe("RATE_LIMITED");
     expect(error.extensions?.retryAfterSeconds).toBeGreaterThan(0);
     expect(await rowsFor(`user9@${domain}`)).toBe(0);
+  });
+
+  it("ignores X-Forwarded-For unless TRUST_PROXY is set, so a client cannot dodge its limit", async () => {
+    const direct = await startApi(buildDeps(db, testConfig({ SIGNUP_LIMIT_PER_ADDRESS: "2" })));
+    try {
+      for (let i = 0; i < 2; i++) {
+        const res = await requestTrial(direct, trialInput(), { "x-forwarded-for": `203.0.113.${i}` });
+        expect(res.data?.requestTrial.status).toBe("PENDING_REVIEW");
+      }
+      const error = onlyError(await requestTrial(direct, trialInput(), { "x-forwarded-for": "203.0.113.99" }));
+      expect(error.extensions?.code).toBe("RATE_LIMITED");
+    } finally {
+      await direct.stop();
+    }
   });
 });
