@@ -56,6 +56,18 @@ describe("the storefront labs: each stage applied with kubectl gives the README'
     });
   }
 
+  it("keeps the IP a pod's manifest gives, also when applied with --server-side", async () => {
+    await kubectlOk(sim.kubeconfigPath, ["apply", "--server-side", "-f", "-"], `apiVersion: v1
+kind: Pod
+metadata: {name: pinned, namespace: storefront, labels: {app: pinned}}
+spec: {containers: [{name: pinned, image: storefront/pinned}]}
+status: {podIP: 10.244.3.99}
+`);
+    const ip = await kubectlOk(sim.kubeconfigPath, ["get", "pod", "pinned", "-n", "storefront", "-o", "jsonpath={.status.podIP}"]);
+    expect(ip).toBe("10.244.3.99");
+    await kubectlOk(sim.kubeconfigPath, ["delete", "pod", "pinned", "-n", "storefront"]);
+  });
+
   it("makes no rogue flows before the rogue pod exists", () => {
     const a = byStage.get("A")!;
     expect(a.some((r) => r.source_name_aggr.startsWith("rogue-"))).toBe(false);

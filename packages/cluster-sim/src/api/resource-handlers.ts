@@ -256,6 +256,8 @@ async function patch(env: HandlerEnv, ctx: RequestContext, dryRun: boolean): Pro
     if (!current) {
       requireNamespace(env, next.metadata.namespace);
       delete next.metadata.resourceVersion;
+      // As with a create, the status a manifest brings (a scenario pod's podIP) is kept.
+      if (config.status !== undefined) next.status = config.status;
       for (const a of env.admission) a(t, next, undefined, "create");
       return sendJson(ctx.res, 201, env.store.create(t, next, { dryRun }));
     }
