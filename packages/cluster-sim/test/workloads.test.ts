@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startCluster, type SimCluster } from "../src/cluster/sim-cluster.ts";
 import { kubectl, kubectlOk } from "./kubectl.ts";
 
 const script = fileURLToPath(new URL("./fixtures/tiny-server.mjs", import.meta.url));
+const hello = fileURLToPath(new URL("./fixtures/hello.mjs", import.meta.url));
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -78,7 +82,7 @@ describe("workloads: a Deployment whose pod runs as a local process", () => {
   let sim: SimCluster;
   let port: number;
   beforeAll(async () => {
-    sim = await startCluster({ clusterId: "workloads-test", runnables: { "palisade/tiny": { command: process.execPath, args: [script] } } });
+    sim = await startCluster({ clusterId: "workloads-test", runnables: { "palisade/tiny": { command: process.execPath, args: [script] }, "palisade/hello": { command: process.execPath, args: [hello] } } });
     port = await freePort();
   });
   afterAll(() => sim.stop());
@@ -122,5 +126,32 @@ describe("workloads: a Deployment whose pod runs as a local process", () => {
     await until(() => sim.podLogs("apps", fresh.metadata.name).includes("listening"));
     const r = await kubectl(sim.kubeconfigPath, ["rollout", "status", "deployment/tiny", "-n", "apps", "--timeout=30s"]);
     expect(r.code).toBe(0);
+  });
+
+  it("holds a Deployment unavailable until its exec readiness probe passes", async () => {
+    const flag = join(mkdtempSync(join(tmpdir(), "probe-")), "ready");
+    const probe = JSON.stringify([process.execPath, "-e", `process.exit(require("fs").existsSync(${JSON.stringify(flag)}) ? 0 : 1)`]);
+    sim.load(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gated, namespace: apps}
+spec:
+  selector: {matchLabels: {app: gated}}
+  template:
+    metadata: {labels: {app: gated}}
+    spec:
+      containers:
+      - name: gated
+        image: palisade/hello
+        readinessProbe: {exec: {command: ${probe}}}
+`);
+    const started = await until(() => sim.pods("apps", { app: "gated" }).find((p) => sim.podLogs("apps", p.metadata.name).includes("hello")));
+    await new Promise((r) => setTimeout(r, 600));
+    const before = sim.get("apps/v1", "Deployment", "apps", "gated")!.status as { availableReplicas?: number; conditions: { type: string; status: string }[] };
+    expect(before.availableReplicas ?? 0).toBe(0);
+    expect(before.conditions.find((c) => c.type === "Available")!.status).toBe("False");
+    writeFileSync(flag, "");
+    const r = await kubectl(sim.kubeconfigPath, ["wait", "--for=condition=Available", "deployment/gated", "-n", "apps", "--timeout=20s"]);
+    expect(r.code).toBe(0);
+    expect(sim.pods("apps", { app: "gated" })[0]!.metadata.name).toBe(started.metadata.name);
   });
 });
