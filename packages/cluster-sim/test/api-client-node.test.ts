@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, ApiException, makeInformer, type V1ConfigMap } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, ApiException, makeInformer, type V1ConfigMap, type V1Deployment } from "@kubernetes/client-node";
 import { ApiCluster } from "../src/cluster/api-cluster.ts";
 import { rawRequest } from "./raw-request.ts";
 
@@ -123,7 +123,7 @@ describe("the API server driven by @kubernetes/client-node", () => {
         template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1" }] } },
       },
     };
-    const created = await objects.patch(deploy, undefined, undefined, "palisade-connector", false, PatchStrategy.ServerSideApply);
+    const created = (await objects.patch(deploy, undefined, undefined, "palisade-connector", false, PatchStrategy.ServerSideApply)) as V1Deployment;
     expect(created.metadata?.managedFields?.[0]).toMatchObject({ manager: "palisade-connector", operation: "Apply" });
     const apps = kc.makeApiClient(AppsV1Api);
     const clash = await objects

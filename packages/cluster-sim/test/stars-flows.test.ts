@@ -73,7 +73,7 @@ describe("the Stars demo: each stage applied with kubectl apply -f gives the REA
       policies: { enforced_policies: ["0|__PROFILE__|__PROFILE__.kns.stars|allow|0"], pending_policies: ["0|__PROFILE__|__PROFILE__.kns.stars|allow|0"] },
     });
     expect(dst.source_name_aggr).toMatch(/^management-ui-[a-z0-9]+-\*$/);
-    expect(dst.source_labels.labels).toContain("role=management-ui");
+    expect(dst.source_labels?.labels).toContain("role=management-ui");
     for (const k of ["start_time", "end_time", "bytes_in", "bytes_out", "packets_in", "packets_out", "host", "dest_domains", "dest_labels"]) expect(dst).toHaveProperty(k);
   });
 
