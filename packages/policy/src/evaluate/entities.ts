@@ -77,21 +77,32 @@ export class Inventory {
     networkSets: NetworkSet[];
     globalNetworkSets: GlobalNetworkSet[];
     hostEndpoints: HostEndpoint[];
-  }) {
-    for (const ns of input.namespaces) this.namespaceLabels.set(ns.metadata.name, namespaceLabels(ns.metadata.name, ns.metadata.labels));
+  }, problems: Array<{ resource: string; message: string }> = []) {
+    // Objects that skipped validation may have any shape: each one that cannot be read is
+    // reported and left out instead of failing the whole inventory.
+    const each = <T extends { kind: string; metadata: { name: string; namespace?: string } }>(items: T[], f: (item: T) => void) => {
+      for (const item of items) {
+        try {
+          f(item);
+        } catch (e) {
+          problems.push({ resource: `${item.kind}/${item.metadata?.namespace ?? ""}/${item.metadata?.name}`, message: (e as Error).message });
+        }
+      }
+    };
+    each(input.namespaces, (ns) => this.namespaceLabels.set(ns.metadata.name, namespaceLabels(ns.metadata.name, ns.metadata.labels)));
     const saLabels = new Map<string, Labels>();
-    for (const sa of input.serviceAccounts) {
+    each(input.serviceAccounts, (sa) => {
       // Calico copies a service account's labels to its endpoints and adds the account's name.
       saLabels.set(`${sa.metadata.namespace ?? "default"}/${sa.metadata.name}`, { ...sa.metadata.labels, [NAME_LABEL]: sa.metadata.name });
-    }
-    for (const s of input.networkSets)
-      this.sets.push(addressSet(s.metadata.namespace ?? "default", s.metadata.labels, s.spec?.nets ?? [], s.spec?.allowedEgressDomains ?? []));
-    for (const s of input.globalNetworkSets)
-      this.sets.push(addressSet(undefined, s.metadata.labels, s.spec?.nets ?? [], s.spec?.allowedEgressDomains ?? []));
-    for (const h of input.hostEndpoints) this.sets.push(addressSet(undefined, h.metadata.labels, h.spec?.expectedIPs ?? [], []));
+    });
+    each(input.networkSets, (s) =>
+      this.sets.push(addressSet(s.metadata.namespace ?? "default", s.metadata.labels, s.spec?.nets ?? [], s.spec?.allowedEgressDomains ?? [])),
+    );
+    each(input.globalNetworkSets, (s) => this.sets.push(addressSet(undefined, s.metadata.labels, s.spec?.nets ?? [], s.spec?.allowedEgressDomains ?? [])));
+    each(input.hostEndpoints, (h) => this.sets.push(addressSet(undefined, h.metadata.labels, h.spec?.expectedIPs ?? [], [])));
     this.domainSets = this.sets.filter((s) => s.domains.length > 0);
     for (const s of this.sets) for (const c of s.cidrs) this.trie.insert(c, s);
-    for (const p of input.pods) this.addPod(p, saLabels);
+    each(input.pods, (p) => this.addPod(p, saLabels));
   }
 
   private addPod(p: Pod, saLabels: Map<string, Labels>): void {

@@ -30,7 +30,7 @@ export interface PolicySet {
   readonly hasStaged: boolean;
   /** The pod `namespace/name` that owns an IP, if any. */
   podForIp(ip: string): string | undefined;
-  /** Policies left out because they did not compile (invalid input that skipped validation). */
+  /** Resources left out because they could not be read or compiled (input that skipped validation). */
   readonly problems: ReadonlyArray<{ policy: string; message: string }>;
 }
 
@@ -46,7 +46,16 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
   const enforced: PolicyInput[] = [];
   const staged: Array<{ input: PolicyInput; action: "Set" | "Delete" }> = [];
 
+  const problems: Array<{ policy: string; message: string }> = [];
   for (const r of resources) {
+    try {
+      classify(r);
+    } catch (e) {
+      problems.push({ policy: `${r?.kind}/${r?.metadata?.namespace ?? ""}/${r?.metadata?.name}`, message: (e as Error).message });
+    }
+  }
+
+  function classify(r: Resource): void {
     switch (r.kind) {
       case "Tier": tiers.push(r); break;
       case "Namespace": namespaces.push(r); break;
@@ -77,7 +86,9 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
     }
   }
 
-  const inventory = new Inventory({ namespaces, serviceAccounts, pods, networkSets, globalNetworkSets, hostEndpoints });
+  const inventoryProblems: Array<{ resource: string; message: string }> = [];
+  const inventory = new Inventory({ namespaces, serviceAccounts, pods, networkSets, globalNetworkSets, hostEndpoints }, inventoryProblems);
+  for (const p of inventoryProblems) problems.push({ policy: p.resource, message: p.message });
   const ctx: PeerContext = {
     namespace: undefined,
     namespaceSelectorLabels: (ns) => inventory.namespaceLabels.get(ns) ?? { "projectcalico.org/name": ns, "kubernetes.io/metadata.name": ns },
@@ -86,7 +97,6 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
   const table = tierTable(tiers);
   // A policy that does not compile (one that skipped validation) is left out and reported,
   // so one bad object cannot stop every verdict.
-  const problems: Array<{ policy: string; message: string }> = [];
   const tryCompile = (p: PolicyInput): CompiledPolicy | undefined => {
     try {
       return compilePolicy(p, ctx);

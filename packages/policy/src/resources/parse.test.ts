@@ -55,6 +55,14 @@ describe("parseResources", () => {
     expect(r.errors).toEqual([{ document: 1, path: "kind", message: "unsupported kind GlobalNetworkPolicyy in projectcalico.org/v3" }]);
   });
 
+  it("refuses a YAML alias bomb as an error of its document instead of expanding it", () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 0; i < 12; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`);
+    const r = parseResources(lines.join("\n"));
+    expect(r.resources).toEqual([]);
+    expect(r.errors).toEqual([{ document: 0, path: "", message: expect.stringMatching(/alias/i) }]);
+  });
+
   it("ignores empty documents", () => {
     expect(parseResources("---\n---\n").errors).toEqual([]);
   });

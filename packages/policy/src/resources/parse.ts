@@ -18,7 +18,14 @@ export function parseResources(text: string): { resources: Resource[]; errors: V
       for (const e of doc.errors) errors.push({ document, path: "", message: e.message.split("\n")[0] ?? e.message });
       return;
     }
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      // toJS refuses alias bombs (maxAliasCount) by throwing; that is this document's error.
+      value = doc.toJS();
+    } catch (e) {
+      errors.push({ document, path: "", message: (e as Error).message });
+      return;
+    }
     if (value === null || value === undefined) return;
     for (const { obj, prefix } of items(value)) {
       if (isSkipped(obj)) continue;
