@@ -78,12 +78,12 @@ export function serverSideApply(current: KubeObject | undefined, config: KubeObj
   const dropped = [...previously].filter((p) => !applied.has(p)).sort((a, b) => b.length - a.length);
   for (const p of dropped) {
     const ownedElsewhere = list.some((o) => o !== mine && [...o.fields].some((q) => q === p || q.startsWith(p + SEP)));
-    if (!ownedElsewhere) removeAt(p.startsWith("f:metadata") ? next : next, p);
+    if (!ownedElsewhere) removeAt(next, p);
   }
   const merged = strategicMergePatch(next, { ...ownedShape(config) }) as KubeObject;
   merged.apiVersion = config.apiVersion;
   merged.kind = config.kind;
-  // Applied-away fields of others stay theirs; overlapping ones become shared, as in Kubernetes.
+  // Fields another manager also applies with the same value are now shared, as in Kubernetes.
   if (mine) {
     mine.fields = applied;
     mine.time = time;

@@ -18,7 +18,7 @@ interface Container {
  */
 export function podAdmission(ips: PodIpAllocator, isRunnable: (image: string) => boolean, now: () => string): AdmissionHook {
   let rr = 0;
-  return (t, obj, old, op) => {
+  return (t, obj, _old, op) => {
     if (t.kind !== "Pod" || op !== "create") return;
     const spec = (obj.spec ??= {}) as Record<string, any>;
     spec.serviceAccountName ??= spec.serviceAccount ?? "default";
@@ -49,7 +49,6 @@ export function podAdmission(ips: PodIpAllocator, isRunnable: (image: string) =>
       };
     });
     obj.status = podStatus({ hostIP: node.ip, hostIPs: [{ ip: node.ip }], podIP, podIPs: [{ ip: podIP }], startTime: ts, qosClass: "BestEffort" }, containers, ts);
-    void old;
   };
 }
 
