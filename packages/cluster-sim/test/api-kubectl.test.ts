@@ -60,7 +60,7 @@ describe("the API server driven by the real kubectl", () => {
   it("lists with a label selector", async () => {
     await kubectlOk(kc, ["create", "configmap", "a", "-n", "default", "--from-literal=x=1"]);
     await kubectlOk(kc, ["label", "configmap", "a", "-n", "default", "tier=one"]);
-    await kubectlOk(kc, ["create", "configmap", "b", "-n", "default", "--from-literal=x=2"]);
+    await kubectlOk(kc, ["apply", "-f", "-"], "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: default, labels: {tier: two}}\n");
     const names = await kubectlOk(kc, ["get", "cm", "-n", "default", "-l", "tier=one", "-o", "jsonpath={.items[*].metadata.name}"]);
     expect(names).toBe("a");
   });

@@ -7,7 +7,7 @@ import type { ObjectStore } from "../store/object-store.ts";
 import type { Faults } from "../faults/faults.ts";
 import { serviceAccountUser, type TokenRegistry, type UserInfo } from "../auth/users.ts";
 import { authorize, type Attributes } from "../auth/rbac.ts";
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from "./discovery.ts";
+import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from "./discovery.ts";
 import { parseRequestPath, type ResourceRequest } from "./request-info.ts";
 import { ApiError, qualified } from "./status.ts";
 import { parseBody, readBody, sendError, sendJson } from "./http-io.ts";
@@ -151,8 +151,17 @@ export class ApiServer {
   private serveNonResource(req: IncomingMessage, res: ServerResponse, path: string, url: URL): void {
     const segs = path.split("/").filter(Boolean);
     if (path === "/version") return sendJson(res, 200, SERVER_VERSION);
-    if (path === "/api") return sendJson(res, 200, apiVersions(this.address));
-    if (path === "/apis") return sendJson(res, 200, apiGroupList());
+    if (path === "/api" || path === "/apis") {
+      const accept = String(req.headers.accept ?? "");
+      const wanted = accept.match(/g=apidiscovery\.k8s\.io;v=(v2|v2beta1);as=APIGroupDiscoveryList/);
+      if (wanted) {
+        const body = JSON.stringify(aggregatedDiscovery(path === "/api", `apidiscovery.k8s.io/${wanted[1]}`));
+        res.writeHead(200, { "Content-Type": `application/json;g=apidiscovery.k8s.io;v=${wanted[1]};as=APIGroupDiscoveryList`, "Content-Length": Buffer.byteLength(body) });
+        res.end(body);
+        return;
+      }
+      return sendJson(res, 200, path === "/api" ? apiVersions(this.address) : apiGroupList());
+    }
     if (segs[0] === "openapi") return serveOpenApi(req, res, path, url);
     if (segs[0] === "api" && segs.length === 2) {
       const list = apiResourceList("", segs[1]!);

@@ -52,3 +52,43 @@ export function apiResourceList(group: string, version: string) {
   }
   return { kind: "APIResourceList", apiVersion: "v1", groupVersion: apiVersionOf(types[0]!), resources };
 }
+
+/**
+ * Aggregated discovery (apidiscovery.k8s.io/v2, or v2beta1): every group, version and resource in
+ * one answer to /api or /apis, which kubectl 1.26+ asks for before falling back to the legacy lists.
+ */
+export function aggregatedDiscovery(core: boolean, apiVersion: string) {
+  const groups = core ? [{ group: "", version: "v1" }] : groupsInOrder();
+  return {
+    kind: "APIGroupDiscoveryList",
+    apiVersion,
+    metadata: {},
+    items: groups.map(({ group, version }) => ({
+      metadata: { name: group, creationTimestamp: null },
+      versions: [
+        {
+          version,
+          freshness: "Current",
+          resources: RESOURCE_TYPES.filter((t) => t.group === group && t.version === version).map((t) => ({
+            resource: t.plural,
+            responseKind: { group, version, kind: t.kind },
+            scope: t.namespaced ? "Namespaced" : "Cluster",
+            singularResource: t.singular,
+            verbs: verbsOf(t),
+            ...(t.shortNames ? { shortNames: t.shortNames } : {}),
+            ...(t.categories ? { categories: t.categories } : {}),
+            ...(t.subresources
+              ? {
+                  subresources: t.subresources.map((sub) => ({
+                    subresource: sub,
+                    responseKind: sub === "log" ? { group: "", version: "v1", kind: "Pod" } : sub === "token" ? { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest" } : { group, version, kind: t.kind },
+                    verbs: sub === "log" ? ["get"] : sub === "token" ? ["create"] : ["get", "patch", "update"],
+                  })),
+                }
+              : {}),
+          })),
+        },
+      ],
+    })),
+  };
+}
