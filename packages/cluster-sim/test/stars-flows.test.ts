@@ -43,6 +43,14 @@ describe("the Stars demo: each stage applied with kubectl apply -f gives the REA
     });
   }
 
+  it("scales a Deployment with kubectl scale through the scale subresource", async () => {
+    await kubectlOk(sim.kubeconfigPath, ["scale", "deployment/client", "-n", "client", "--replicas=2"]);
+    await kubectlOk(sim.kubeconfigPath, ["rollout", "status", "deployment/client", "-n", "client", "--timeout=20s"]);
+    expect(sim.pods("client", { role: "client" })).toHaveLength(2);
+    const d = JSON.parse(await kubectlOk(sim.kubeconfigPath, ["get", "deploy", "client", "-n", "client", "-o", "json"]));
+    expect(d.status).toMatchObject({ replicas: 2, readyReplicas: 2, availableReplicas: 2 });
+  });
+
   it("writes Calico flow-log JSON lines to the file, one record per reporter, aggregated by pod prefix when allowed", () => {
     const lines = readFileSync(flowLog, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(lines).toEqual(sim.flowLogs());

@@ -46,7 +46,7 @@ export function apiResourceList(group: string, version: string) {
     });
     for (const sub of t.subresources ?? []) {
       const verbs = sub === "log" ? ["get"] : sub === "token" ? ["create"] : ["get", "patch", "update"];
-      const kind = sub === "log" ? "Pod" : sub === "token" ? "TokenRequest" : t.kind;
+      const kind = sub === "log" ? "Pod" : sub === "token" ? "TokenRequest" : sub === "scale" ? "Scale" : t.kind;
       resources.push({ name: `${t.plural}/${sub}`, singularName: "", namespaced: t.namespaced, kind, verbs });
     }
   }
@@ -81,7 +81,7 @@ export function aggregatedDiscovery(core: boolean, apiVersion: string) {
               ? {
                   subresources: t.subresources.map((sub) => ({
                     subresource: sub,
-                    responseKind: sub === "log" ? { group: "", version: "v1", kind: "Pod" } : sub === "token" ? { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest" } : { group, version, kind: t.kind },
+                    responseKind: sub === "log" ? { group: "", version: "v1", kind: "Pod" } : sub === "token" ? { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest" } : sub === "scale" ? { group: "autoscaling", version: "v1", kind: "Scale" } : { group, version, kind: t.kind },
                     verbs: sub === "log" ? ["get"] : sub === "token" ? ["create"] : ["get", "patch", "update"],
                   })),
                 }

@@ -11,6 +11,7 @@ import { PodLogs } from "../workloads/pod-logs.ts";
 import { ProcessRunner, type RunnableImage } from "../workloads/process-runner.ts";
 import { DeploymentController } from "../workloads/deployment-controller.ts";
 import { DaemonSetController } from "../workloads/daemonset-controller.ts";
+import { deploymentScaleHandler } from "../workloads/deployment-scale.ts";
 import { initialYaml, type ScenarioName } from "../scenarios/catalog.ts";
 import type { KubeObject } from "../store/kube-object.ts";
 import { calicoValidation } from "./calico-validation.ts";
@@ -71,6 +72,7 @@ export class SimCluster extends ApiCluster {
     });
     this.subresources.set("serviceaccounts/token", tokenRequestHandler(this.store, this.tokens));
     this.onStop(runTokenSecretController(this.store, this.tokens, serverTls().cert));
+    this.subresources.set("deployments/scale", deploymentScaleHandler(this.store));
     this.subresources.set("pods/log", this.logs.handler((ns, name) => !!this.store.peek(POD, ns, name)));
     const createPod = (p: KubeObject) => createInternal(this.env(), POD, p, "kube-controller-manager");
     const deployments = new DeploymentController(this.store, createPod, this.random);
