@@ -1,4 +1,4 @@
-import type { Tx } from "@palisade/db";
+import { isUniqueViolation, type Tx } from "@palisade/db";
 import { createCluster } from "../clusters/clusters.ts";
 import { publicUrlOf, type CoreDeps } from "../deps.ts";
 import { dispatchEmails, queueEmail } from "../email/outbox.ts";
@@ -7,13 +7,17 @@ import { announceTrialRequest } from "../signup/trial-requests.ts";
 import { createAccessToken } from "../tenancy/access-tokens.ts";
 import { firstFreeSlug, slugify } from "../tenancy/slugs.ts";
 
+const MAX_SLUG_ATTEMPTS = 25;
+
 export type ProvisionOutcome = "provisioned" | "already-provisioned" | "not-approved";
 
 /**
  * Turns an approved trial request into a tenant: the tenant, its owner, an access token, a first cluster
  * named after the distribution with its registration token, the trial end, and the credentials email in
  * the outbox, all in one transaction. Safe to run any number of times: a crash before the commit leaves
- * nothing behind, and a run after it only makes sure the email is on its way.
+ * nothing behind, and a run after it only makes sure the email is on its way. Runs that race (a job
+ * retried while its first attempt still runs, or colleagues of one company provisioned together) neither
+ * fail nor duplicate: the loser of the same request finishes, the loser of a slug takes the next one.
  */
 export async function provisionTenant(deps: CoreDeps, trialRequestId: string, pause?: () => Promise<void>): Promise<ProvisionOutcome> {
   const db = deps.db.system; // cross-tenant: the tenant does not exist yet.
@@ -31,12 +35,10 @@ export async function provisionTenant(deps: CoreDeps, trialRequestId: string, pa
 
   const now = deps.now();
   const base = slugify(request.company);
-  const taken = new Set((await db.tenant.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } })).map((t) => t.slug));
-  const slug = firstFreeSlug(base, taken);
   const trialEndsAt = new Date(now.getTime() + deps.config.trialDays * 86_400_000);
   const publicUrl = publicUrlOf(deps.config);
 
-  const tenantId = await db.$transaction(
+  const create = (slug: string) => db.$transaction(
     async (tx: Tx) => {
       const tenant = await tx.tenant.create({ data: { slug, name: request.company, status: "TRIAL", trialEndsAt, trialRequestId } });
       const user = await tx.user.create({ data: { tenantId: tenant.id, email: request.email, name: `${request.firstName} ${request.lastName}` } });
@@ -72,8 +74,25 @@ export async function provisionTenant(deps: CoreDeps, trialRequestId: string, pa
     },
     { timeout: 60_000 },
   );
-  await finish(deps, trialRequestId, tenantId);
-  return "provisioned";
+
+  for (let attempt = 1; ; attempt++) {
+    const taken = new Set((await db.tenant.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } })).map((t) => t.slug));
+    try {
+      const tenantId = await create(firstFreeSlug(base, taken));
+      await finish(deps, trialRequestId, tenantId);
+      return "provisioned";
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      // A concurrent run of this same request committed first: it is provisioned, only finish.
+      const done = await db.tenant.findUnique({ where: { trialRequestId } });
+      if (done) {
+        await finish(deps, trialRequestId, done.id);
+        return "already-provisioned";
+      }
+      // A colleague's tenant took the slug meanwhile (a workshop signs up together): take the next free one.
+      if (attempt >= MAX_SLUG_ATTEMPTS) throw e;
+    }
+  }
 }
 
 async function finish(deps: CoreDeps, trialRequestId: string, tenantId: string): Promise<void> {
