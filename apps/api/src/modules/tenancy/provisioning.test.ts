@@ -80,6 +80,25 @@ describe("provisionTenant", () => {
     expect(slugs.map((s) => s.slug)).toEqual([base, `${base}-2`]);
   });
 
+  it("gives colleagues provisioned at the same moment distinct slugs, failing none", async () => {
+    const company = `Workshop Crowd ${hex()}`;
+    const requests = [];
+    for (let i = 0; i < 5; i++) requests.push(await approvedRequest(t, { company }));
+    const outcomes = await Promise.all(requests.map((r) => provisionTenant(t.deps, r.id)));
+    expect(outcomes).toEqual(Array(5).fill("provisioned"));
+    const tenants = await db.system.tenant.findMany({ where: { trialRequestId: { in: requests.map((r) => r.id) } } });
+    const base = company.toLowerCase().replace(/ /g, "-");
+    expect(tenants.map((x) => x.slug).sort()).toEqual([base, `${base}-2`, `${base}-3`, `${base}-4`, `${base}-5`]);
+  });
+
+  it("provisions once when two runs of the same request race", async () => {
+    const request = await approvedRequest(t);
+    const outcomes = await Promise.all([provisionTenant(t.deps, request.id), provisionTenant(t.deps, request.id)]);
+    expect(outcomes.sort()).toEqual(["already-provisioned", "provisioned"]);
+    const tenant = await db.system.tenant.findUniqueOrThrow({ where: { trialRequestId: request.id } });
+    expect(await tenantRows(tenant.id)).toEqual({ tenants: 1, users: 1, memberships: 1, accessTokens: 1, clusters: 1, registrationTokens: 1, emails: 1 });
+  });
+
   it.each([
     ["K3S", "k3s"],
     ["OPENSHIFT", "openshift"],
