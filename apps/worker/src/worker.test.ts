@@ -91,6 +91,21 @@ describe("provision-tenant and send-email, run by the worker", () => {
   });
 });
 
+describe("send-email when the mail server refuses", () => {
+  it("records why, and sends the message once the server accepts it again", async () => {
+    const input = trialInput();
+    smtp.refuse(String(input.email), 1);
+    const request = await requestTrial(w.deps, input, "127.0.0.1");
+    const row = await db.system.email.findFirstOrThrow({ where: { to: request.email } });
+    await expect.poll(async () => (await db.system.email.findUniqueOrThrow({ where: { id: row.id } })).lastError, { timeout: 20_000 }).toMatch(/busy/);
+    expect(smtp.to(request.email)).toHaveLength(0);
+
+    await expect.poll(() => smtp.to(request.email).length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(async () => (await db.system.email.findUniqueOrThrow({ where: { id: row.id } })).sentAt).not.toBeNull();
+    expect(await db.system.email.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ attempts: 2, lastError: null, text: null });
+  });
+});
+
 describe("a request without a code", () => {
   it("is acknowledged by mail, and its rejection mails the applicant the reason", async () => {
     const request = await requestTrial(w.deps, trialInput(), "127.0.0.1");
