@@ -154,4 +154,16 @@ spec:
     expect(r.code).toBe(0);
     expect(sim.pods("apps", { app: "gated" })[0]!.metadata.name).toBe(started.metadata.name);
   });
+
+  it("reports RunContainerError, and keeps serving, when a runnable's command cannot be started", async () => {
+    sim.registerImage("palisade/broken", { command: "/nonexistent/palisade-binary" });
+    sim.load("apiVersion: v1\nkind: Pod\nmetadata: {name: broken, namespace: apps}\nspec: {containers: [{name: broken, image: palisade/broken}]}\n");
+    const state = await until(() => {
+      const s = (sim.get("v1", "Pod", "apps", "broken")?.status as { containerStatuses?: { state: { waiting?: { reason: string } } }[] } | undefined)?.containerStatuses?.[0]?.state.waiting?.reason;
+      return s === "RunContainerError" ? s : undefined;
+    });
+    expect(state).toBe("RunContainerError");
+    expect(sim.podLogs("apps", "broken")).toContain("cannot start /nonexistent/palisade-binary");
+    expect((await kubectl(sim.kubeconfigPath, ["get", "pod", "broken", "-n", "apps"])).code).toBe(0);
+  });
 });

@@ -178,7 +178,15 @@ export class ProcessRunner {
       this.setState(r, c, { started: true, ready: !c.readinessProbe, state: { running: { startedAt } } });
       if (c.readinessProbe) this.probeLoop(r, c, child, fullEnv, image.cwd);
     });
-    child.on("error", (e) => this.deps.logs.append(ns, pod.metadata.name, `cluster-sim: cannot start ${image.command}: ${e.message}\n`));
+    child.on("error", (e) => {
+      this.deps.logs.append(ns, pod.metadata.name, `cluster-sim: cannot start ${image.command}: ${e.message}\n`);
+      if (child.pid !== undefined || r.stopped) return;
+      // The command could not be spawned at all: no exit event follows, so retry from here.
+      r.children.delete(c.name);
+      const backoff = Math.min(10_000, 500 * 2 ** attempt);
+      this.setState(r, c, { ready: false, started: false, state: { waiting: { reason: "RunContainerError", message: e.message } } });
+      this.later(r, backoff, () => this.startContainer(r, c, attempt + 1));
+    });
     child.on("exit", (code, signal) => {
       r.children.delete(c.name);
       if (r.stopped) return;
