@@ -77,6 +77,19 @@ describe("provision-tenant and send-email, run by the worker", () => {
     expect(await db.system.email.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);
   });
 
+  it("bring a company's colleagues who sign up together all to READY, each with a tenant of its own", async () => {
+    const company = `Workshop Crowd ${hex()}`;
+    const requests = await Promise.all(
+      Array.from({ length: 4 }, () => requestTrial(w.deps, trialInput({ company, promoCode: promo.code }), "127.0.0.1")),
+    );
+    for (const r of requests) {
+      await expect.poll(async () => (await requestOf(r.id)).status, { timeout: 20_000 }).toBe("READY");
+    }
+    const slugs = (await db.system.tenant.findMany({ where: { trialRequestId: { in: requests.map((r) => r.id) } } })).map((x) => x.slug);
+    expect(new Set(slugs).size).toBe(4);
+    for (const r of requests) await expect.poll(() => smtp.to(r.email).length).toBe(1);
+  });
+
   it("provision once when the job runs again after it finished", async () => {
     const { request, tenant } = await provisionedByWorker();
     const jobId = `provision-tenant-${request.id}`;
