@@ -17,6 +17,8 @@ import { queryLimits } from "./server/limits.ts";
 import { readiness } from "./server/readiness.ts";
 import { buildSchema } from "./server/schema.ts";
 import { attachWebSocket } from "./server/websocket.ts";
+import { attachConnectEndpoint, type ConnectEndpointOptions } from "./modules/connect/endpoint.ts";
+import { installRouter } from "./modules/install/routes.ts";
 
 export const VERSION = "0.1.0";
 
@@ -27,7 +29,7 @@ export interface Api {
   close(): Promise<void>;
 }
 
-export async function createApi(deps: ApiDeps): Promise<Api> {
+export async function createApi(deps: ApiDeps, options: { connect?: ConnectEndpointOptions; installRequestsPerMinute?: number } = {}): Promise<Api> {
   const app = express();
   app.disable("x-powered-by");
   const server = http.createServer(app);
@@ -41,6 +43,8 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
   })();
   await authChanges.ready;
   const ws = attachWebSocket(server, schema, deps, validationRules, principals);
+  // connectors: one WebSocket each on /connect (issue 6)
+  const connectors = attachConnectEndpoint(server, deps, options.connect);
 
   const requestIds: ApolloServerPlugin<Context> = {
     async requestDidStart() {
@@ -73,6 +77,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
   });
   app.get("/readyz", readiness(deps));
   app.use("/ide", ideRouter());
+  app.use("/install", installRouter(deps, { connectorVersion: VERSION, requestsPerMinute: options.installRequestsPerMinute }));
   app.get("/", (_req, res) => {
     res.redirect("/ide");
   });
@@ -124,6 +129,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
         });
       }),
     close: async () => {
+      await connectors.close();
       await apollo.stop();
       await authChanges.return?.();
     },

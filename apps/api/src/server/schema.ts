@@ -2,6 +2,8 @@ import { makeExecutableSchema } from "@graphql-tools/schema";
 import type { GraphQLSchema } from "graphql";
 import { clustersResolvers } from "../modules/clusters/resolvers.ts";
 import { clustersTypeDefs } from "../modules/clusters/schema.ts";
+import { connectResolvers } from "../modules/connect/resolvers.ts";
+import { connectTypeDefs } from "../modules/connect/schema.ts";
 import type { SignupLimiter } from "../modules/signup/rate-limit.ts";
 import { signupResolvers } from "../modules/signup/resolvers.ts";
 import { signupTypeDefs } from "../modules/signup/schema.ts";
@@ -23,7 +25,7 @@ const root = /* GraphQL */ `
 /** The whole API: each module brings its type definitions and resolvers. */
 export function buildSchema(deps: { limiter: SignupLimiter; version: string }): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: [root, signupTypeDefs, tenancyTypeDefs, clustersTypeDefs, policiesTypeDefs, auditTypeDefs, usersTypeDefs],
-    resolvers: [{ Query: { version: () => deps.version } }, signupResolvers(deps.limiter), tenancyResolvers, clustersResolvers, policiesResolvers, auditResolvers, usersResolvers],
+    typeDefs: [root, signupTypeDefs, tenancyTypeDefs, clustersTypeDefs, policiesTypeDefs, auditTypeDefs, usersTypeDefs, connectTypeDefs],
+    resolvers: [{ Query: { version: () => deps.version } }, signupResolvers(deps.limiter), tenancyResolvers, clustersResolvers, policiesResolvers, auditResolvers, usersResolvers, connectResolvers],
   });
 }

@@ -1,0 +1,6 @@
+/** One field in COPY's text format: backslash escapes for the characters COPY gives meaning to; null is \N. */
+export function copyField(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return "\\N";
+  if (typeof v === "number") return String(v);
+  return v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
+}

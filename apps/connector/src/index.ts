@@ -1,0 +1,2 @@
+export { runConnector, CONNECTOR_VERSION } from "./agent.ts";
+export { loadConnectorConfig, type ConnectorConfig } from "./config.ts";

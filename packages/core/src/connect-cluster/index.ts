@@ -1,0 +1,19 @@
+export { connectedClusterName } from "./connected-name.ts";
+export { ConnectRefusal, type RefusalCode } from "./refusal.ts";
+export { inspectInstallToken, type InstallTokenState } from "./install-tokens.ts";
+export { registerConnector, authenticateConnector, rotateClusterCredential, revokeClusterCredentials, type ConnectorIdentity } from "./credentials.ts";
+export {
+  clusterStatus,
+  statusView,
+  markConnected,
+  markDisconnected,
+  recordHeartbeat,
+  recordInventory,
+  recordConnectedName,
+  forgetConnection,
+  clusterStatusChannel,
+  connectorControlChannel,
+  type ClusterStatusView,
+  type ConnectionState,
+  type ConnectorControl,
+} from "./status.ts";

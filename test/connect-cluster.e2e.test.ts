@@ -1,0 +1,209 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startCluster, type SimCluster } from "@palisade/cluster-sim";
+import { migrate } from "@palisade/db";
+import { simpleParser } from "mailparser";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql, root, startApp, testEnv, type Proc } from "./harness/processes.ts";
+
+const DB = "palisade_test_e2e_connect";
+const ownerUrl = `postgresql://postgres@127.0.0.1:5432/${DB}`;
+const tsx = path.join(root, "node_modules/.bin/tsx");
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function sql<T extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: ownerUrl });
+  await c.connect();
+  try {
+    return (await c.query<T>(text, params)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+/** Runs a shell command line with the real bash, kubectl pointed at the simulator. */
+function sh(command: string, kubeconfig: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("bash", ["-c", command], { env: { ...process.env, KUBECONFIG: kubeconfig, PALISADE_CONNECT_TIMEOUT: "90" }, timeout: 150_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+let api: Proc;
+let worker: Proc;
+let sim: SimCluster;
+let url: string;
+let env: Record<string, string>;
+let mailDir: string;
+let flowLog: string;
+
+beforeAll(async () => {
+  await migrate({ ownerUrl, appRole: "palisade_app_test", appPassword: "palisade_app_test" });
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  const work = mkdtempSync(path.join(tmpdir(), "palisade-connect-e2e-"));
+  mailDir = path.join(work, "mail");
+  flowLog = path.join(work, "flowlogs", "flows.log");
+  env = testEnv(DB, { PORT: String(port), PUBLIC_URL: url, MAIL_DIR: mailDir, JOB_LOCK_MS: "2000" });
+  api = startApp("api", env);
+  worker = startApp("worker", env);
+  await Promise.all([api.waitFor(/Palisade API listening/), worker.waitFor(/Palisade worker ready/)]);
+  sim = await startCluster({
+    scenario: "storefront",
+    port: 0,
+    rate: 0,
+    clusterId: `e2e-${port}`,
+    flowLogPath: flowLog,
+    flushIntervalMs: 3_600_000,
+    runnables: {
+      "palisade/connector": {
+        command: tsx,
+        args: ["apps/connector/src/main.ts"],
+        cwd: root,
+        env: { LOG_LEVEL: "info", PALISADE_BACKOFF_BASE_MS: "200", PALISADE_BACKOFF_CAP_MS: "1000", PALISADE_BATCH_MS: "200" },
+      },
+    },
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await sim?.stop();
+  await worker?.kill();
+  await api?.kill();
+});
+
+/** Signs up as a user would and reads the credentials email: the access token and the install command. */
+async function signUp(): Promise<{ token: string; install: string }> {
+  const id = Math.random().toString(36).slice(2, 8);
+  const res = await graphql<{ requestTrial: { id: string } }>(url, `mutation($input: TrialRequestInput!) { requestTrial(input: $input) { id } }`, {
+    input: {
+      firstName: "Jane", lastName: "Doe", email: `jane.${id}@connect-${id}.com`, company: `Connect ${id}`,
+      kubernetesDistribution: "EKS", promoCode: "PAR-AWS-EKS-WORKSHOP", acceptTerms: true,
+    },
+  });
+  expect(res.errors).toBeUndefined();
+  const text = await until("the credentials email", async () => {
+    for (const f of (() => { try { return readdirSync(mailDir); } catch { return []; } })()) {
+      const mail = await simpleParser(readFileSync(path.join(mailDir, f)));
+      if (mail.text?.includes(`jane.${id}@`) || (mail.to && JSON.stringify(mail.to).includes(`jane.${id}@`))) return mail.text ?? "";
+    }
+    return null;
+  });
+  const token = /pat_[0-9A-Za-z]{40}/.exec(text)![0];
+  const install = /curl -s \S+--management_install\.sh \| bash/.exec(text)![0];
+  return { token, install };
+}
+
+const CLUSTERS = `{ clusters { id name status connection { state connectorVersion calicoVersion nodes pods kubeSystemUid connectedName } flowRecordCount } }`;
+type ClusterView = { id: string; name: string; status: string; connection: { state: string; connectorVersion: string | null; calicoVersion: string | null; nodes: number; pods: number; kubeSystemUid: string | null; connectedName: string | null }; flowRecordCount: number };
+
+describe("connecting a cluster with curl | bash", () => {
+  let me: { token: string; install: string };
+  let cluster: ClusterView;
+
+  it("installs the connector, which registers and shows CONNECTED, printing the connected name and portal URL", async () => {
+    me = await signUp();
+    const run = await sh(me.install, sim.kubeconfigPath);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    const order = ["[INFO] Checking for kubectl", "[INFO] Checking access to the cluster", "[INFO] Checking permissions", "[INFO] Checking for installed CNI Plugin", "[INFO] Calico found: docker.io/calico/node:v3.28.0", "[INFO] Applying the Palisade connector manifest", "[WAIT] Palisade connector is Progressing", "[INFO] Palisade connector is Available", "[WAIT] Waiting for the connector to connect to Palisade", "[INFO] All Palisade Components are Available"];
+    expect(lines.filter((l) => l.startsWith("["))).toEqual([expect.stringMatching(/^\[INFO\] Checking for kubectl$/), ...order.slice(1, 2), `[INFO] Cluster identity (kube-system uid): ${sim.kubeSystemUid}`, ...order.slice(2)]);
+    // the simulator's API server is 127.0.0.1: its host names nothing, so the cluster's name in Palisade is used
+    expect(run.stdout).toContain("Your Connected Cluster Name is \neks\n");
+    expect(run.stdout).toContain(`PORTAL URL: ${url}`);
+
+    const res = await graphql<{ clusters: ClusterView[] }>(url, CLUSTERS, {}, me.token);
+    cluster = res.data!.clusters[0]!;
+    expect(cluster).toMatchObject({ name: "eks", status: "CONNECTED", connection: { state: "CONNECTED", connectorVersion: "0.1.0", kubeSystemUid: sim.kubeSystemUid, connectedName: "eks" } });
+  }, 180_000);
+
+  it("leaves the credential in the connector's Secret and the registration token nowhere", async () => {
+    const secret = sim.get("v1", "Secret", "palisade-system", "palisade-connector") as unknown as { data: Record<string, string> };
+    expect(Object.keys(secret.data).sort()).toEqual(["PALISADE_API_URL", "PALISADE_CLUSTER_CREDENTIAL"]);
+    expect(Buffer.from(secret.data.PALISADE_CLUSTER_CREDENTIAL!, "base64").toString()).toMatch(/^ccr_[0-9A-Za-z]{40}$/);
+    expect(JSON.stringify(secret)).not.toContain(/reg_[0-9A-Za-z]{40}/.exec(me.install)![0]);
+  });
+
+  it("reports the cluster's Calico version and node and pod counts", async () => {
+    const view = await until("the inventory", async () => {
+      const c = (await graphql<{ clusters: ClusterView[] }>(url, CLUSTERS, {}, me.token)).data!.clusters[0]!;
+      return c.connection.nodes > 0 ? c : null;
+    });
+    expect(view.connection).toMatchObject({ calicoVersion: "v3.28.0", nodes: 2 });
+    expect(view.connection.pods).toBe(sim.list("v1", "Pod").length);
+  });
+
+  it("stores every flow record the simulator writes, once", async () => {
+    for (let i = 0; i < 3; i++) {
+      sim.advance(5);
+      sim.flush();
+    }
+    const written = sim.flowLogs().length;
+    expect(written).toBeGreaterThan(0);
+    await until("the flow records", async () => (await sql<{ n: string }>(`SELECT count(*) AS n FROM flow_logs WHERE cluster_id = $1`, [cluster.id]))[0]!.n === String(written));
+    const c = (await graphql<{ clusters: ClusterView[] }>(url, CLUSTERS, {}, me.token)).data!.clusters[0]!;
+    expect(c.flowRecordCount).toBe(written);
+  });
+
+  it("says the cluster is already connected when run again, and changes nothing", async () => {
+    const before = sim.get("v1", "Secret", "palisade-system", "palisade-connector") as unknown as { metadata: { resourceVersion: string } };
+    const run = await sh(me.install, sim.kubeconfigPath);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("[INFO] This cluster is already connected to Palisade as eks; nothing to change");
+    const after = sim.get("v1", "Secret", "palisade-system", "palisade-connector") as unknown as { metadata: { resourceVersion: string } };
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+  }, 60_000);
+
+  it("refuses the same install link on another cluster (a different kube-system uid)", async () => {
+    const other = await startCluster({ scenario: "empty", port: 0, rate: 0, clusterId: "another-one" });
+    try {
+      const run = await sh(me.install, other.kubeconfigPath);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("[ERROR] this registration token was already used by another cluster");
+      expect(other.list("v1", "Namespace").map((n) => n.metadata.name)).not.toContain("palisade-system");
+    } finally {
+      await other.stop();
+    }
+  }, 60_000);
+
+  it("--uninstall removes what it installed and revokes the credential", async () => {
+    const run = await sh(`${me.install} -s -- --uninstall`, sim.kubeconfigPath);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("[INFO] Revoking this cluster's credential in Palisade");
+    expect(run.stdout).toContain("[INFO] Palisade connector removed");
+    expect(sim.list("v1", "Namespace").map((n) => n.metadata.name)).not.toContain("palisade-system");
+    expect(sim.list("rbac.authorization.k8s.io/v1", "ClusterRole").map((n) => n.metadata.name)).not.toContain("palisade-connector");
+    const creds = await sql<{ valid: string }>(`SELECT count(*) FILTER (WHERE revoked_at IS NULL) AS valid FROM cluster_credentials WHERE cluster_id = $1`, [cluster.id]);
+    expect(creds[0]!.valid).toBe("0");
+    const c = await until("the cluster to leave CONNECTED", async () => {
+      const v = (await graphql<{ clusters: ClusterView[] }>(url, CLUSTERS, {}, me.token)).data!.clusters[0]!;
+      return v.status !== "CONNECTED" ? v : null;
+    });
+    expect(c.connection.state).toBe("PENDING");
+  }, 60_000);
+});
