@@ -7,7 +7,8 @@ import { rbacResourceOf, type StoredKind } from "./kinds.ts";
 
 /** A read in the actor's tenant with its authorizer. Reads write no audit events. */
 export function read<T>(deps: CoreDeps, actor: Actor, fn: (tx: Tx, auth: Authorizer) => Promise<T>): Promise<T> {
-  return deps.db.withTenant(actor.tenantId, async (tx) => fn(tx, await loadAuthorizer(tx, actor)));
+  // Reads under load wait for the event loop between their queries; give them more than Prisma's 5 s.
+  return deps.db.withTenant(actor.tenantId, async (tx) => fn(tx, await loadAuthorizer(tx, actor)), { timeoutMs: 30_000 });
 }
 
 interface Where {

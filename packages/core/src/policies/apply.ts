@@ -1,4 +1,4 @@
-import { normalizeResource, parseResources, type Resource } from "@palisade/policy";
+import { normalizeResource, validateResource, type Resource, type ValidationError } from "@palisade/policy";
 import { parseAllDocuments } from "yaml";
 import type { Actor } from "../audit/actor.ts";
 import { runChange } from "../audit/change.ts";
@@ -38,6 +38,31 @@ interface Planned {
   identity: Identity;
 }
 
+// What parseResources does per object, on the already parsed document: parsing it again from text would double
+// the cost of a large apply. Objects of other API groups (Deployments, Services, ...) are skipped as there.
+const ENGINE_GROUPS = new Set(["projectcalico.org/v3", "networking.k8s.io/v1", "v1"]);
+const FOREIGN_V1_KINDS = new Set(["Service", "ConfigMap", "Secret", "Endpoints", "List"]);
+
+function validateDocument(value: unknown): { resources: Resource[]; errors: ValidationError[] } {
+  const v = value as { kind?: unknown; items?: unknown };
+  const items: Array<{ obj: unknown; prefix: string }> = Array.isArray(value)
+    ? value.map((obj, i) => ({ obj, prefix: `[${i}].` }))
+    : typeof v === "object" && v !== null && typeof v.kind === "string" && v.kind.endsWith("List") && Array.isArray(v.items)
+      ? v.items.map((obj, i) => ({ obj, prefix: `items[${i}].` }))
+      : [{ obj: value, prefix: "" }];
+  const resources: Resource[] = [];
+  const errors: ValidationError[] = [];
+  for (const { obj, prefix } of items) {
+    const o = (obj ?? {}) as { apiVersion?: unknown; kind?: unknown };
+    if (typeof o.apiVersion === "string" && !ENGINE_GROUPS.has(o.apiVersion)) continue;
+    if (o.apiVersion === "v1" && typeof o.kind === "string" && FOREIGN_V1_KINDS.has(o.kind)) continue;
+    const errs = validateResource(obj);
+    if (errs.length === 0) resources.push(obj as Resource);
+    for (const e of errs) errors.push({ path: prefix + e.path, message: e.message });
+  }
+  return { resources, errors };
+}
+
 /** Documents -> results (invalid ones with their errors) and the resources to apply. */
 function parseDocuments(yaml: string): { results: ApplyResult[]; planned: Planned[] } {
   const results: ApplyResult[] = [];
@@ -61,7 +86,7 @@ function parseDocuments(yaml: string): { results: ApplyResult[]; planned: Planne
       return;
     }
     if (raw === null || raw === undefined) return;
-    const { resources, errors } = parseResources(JSON.stringify(raw));
+    const { resources, errors } = validateDocument(raw);
     if (errors.length > 0) {
       results.push({ ...base, status: "INVALID", errors: errors.map((e) => ({ path: e.path, message: e.message })) });
       return;

@@ -1,9 +1,8 @@
-import { serializeResources } from "@palisade/policy";
 import type { Actor } from "../audit/actor.ts";
 import type { CoreDeps } from "../deps.ts";
 import { mayAccess, read } from "./access.ts";
 import { storedKinds, type StoredKind } from "./kinds.ts";
-import { findCluster, resourceOf } from "./store.ts";
+import { findCluster, yamlOfRow } from "./store.ts";
 import { checkKind } from "./resources.ts";
 
 const INF = Number.POSITIVE_INFINITY;
@@ -38,6 +37,6 @@ export function exportResources(deps: CoreDeps, actor: Actor, a: { clusterId: st
           x.namespace.localeCompare(y.namespace) ||
           x.name.localeCompare(y.name),
       );
-    return serializeResources(visible.map(resourceOf));
+    return visible.map(yamlOfRow).join("---\n");
   });
 }

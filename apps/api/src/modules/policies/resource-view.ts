@@ -1,4 +1,4 @@
-import { resourceOf, yamlOf, type ResourceRow } from "@palisade/core";
+import { resourceOf, yamlOfRow, type ResourceRow } from "@palisade/core";
 import { GraphQLScalarType, Kind, type ValueNode } from "graphql";
 
 type Spec = {
@@ -27,7 +27,7 @@ export const policyResourceFields: Record<string, (r: ResourceRow) => unknown> =
   ingressRules: (r: ResourceRow) => spec(r).ingress?.length ?? 0,
   egressRules: (r: ResourceRow) => spec(r).egress?.length ?? 0,
   resource: (r: ResourceRow) => resourceOf(r),
-  yaml: (r: ResourceRow) => yamlOf(resourceOf(r)),
+  yaml: (r: ResourceRow) => yamlOfRow(r),
   createdAt: (r: ResourceRow) => new Date(r.createdAt).toISOString(),
   updatedAt: (r: ResourceRow) => new Date(r.updatedAt).toISOString(),
 };
