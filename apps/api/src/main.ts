@@ -1,17 +1,8 @@
-import { ConfigError, createLogger, loadConfig } from "@palisade/config";
+import { createLogger, loadConfigOrExit } from "@palisade/config";
 import { createApi } from "./app.ts";
 import { connect } from "@palisade/core";
 
-let config;
-try {
-  config = loadConfig();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exit(2);
-  }
-  throw e;
-}
+const config = loadConfigOrExit();
 const log = createLogger("palisade-api", config.logLevel);
 const deps = { ...connect(config, "palisade-api"), log };
 const api = await createApi(deps);

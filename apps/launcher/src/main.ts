@@ -5,23 +5,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError, createLogger, loadConfig } from "@palisade/config";
+import { createLogger, loadConfigOrExit } from "@palisade/config";
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, publicUrlOf } from "@palisade/core";
 import { migrate } from "@palisade/db";
 import { resolvePostgres, resolveRedis, ServiceUnavailable, type Service } from "./services.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-let config;
-try {
-  config = loadConfig();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exit(2);
-  }
-  throw e;
-}
+const config = loadConfigOrExit();
 const log = createLogger("palisade", config.logLevel);
 const services: Service[] = [];
 const children: ChildProcess[] = [];

@@ -1,18 +1,9 @@
-import { ConfigError, createLogger, loadConfig } from "@palisade/config";
+import { createLogger, loadConfigOrExit } from "@palisade/config";
 import { connect } from "@palisade/core";
 import { createMailTransport } from "./mail/transport.ts";
 import { startWorker } from "./worker.ts";
 
-let config;
-try {
-  config = loadConfig();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exit(2);
-  }
-  throw e;
-}
+const config = loadConfigOrExit();
 const log = createLogger("palisade-worker", config.logLevel);
 const connection = connect(config, "palisade-worker");
 const mail = createMailTransport(config.mail, log);

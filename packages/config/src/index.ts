@@ -1,4 +1,4 @@
-export { loadConfig, ConfigError, describeConfig } from "./load.ts";
+export { loadConfig, loadConfigOrExit, ConfigError, describeConfig } from "./load.ts";
 export type { Config } from "./schema.ts";
 export { configSchema, variables } from "./schema.ts";
 export { createLogger } from "./logger.ts";

@@ -51,6 +51,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   });
 }
 
+/** For a process's main.ts: the configuration, or every problem printed and exit code 2. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  try {
+    return loadConfig(env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(e.message);
+    process.exit(2);
+  }
+}
+
 /** The configuration table for the README: name, default, meaning. */
 export function describeConfig(): string {
   const rows = Object.entries(variables).map(([name, v]) => {
