@@ -45,8 +45,6 @@ export interface PodEntity {
   profileTrace: string;
   /** complete profile entries by index, built on first use */
   profileTraces: string[];
-  /** per compiled rule selection (by id): 0 unknown, 1 no match, 2 match */
-  selectionCache: Uint8Array;
 }
 
 export interface AddressEntity {
@@ -63,6 +61,7 @@ export class Inventory {
   readonly pods: PodEntity[] = [];
   readonly podsByKey = new Map<string, PodEntity>();
   readonly podsByIp = new Map<string, PodEntity>();
+  readonly podsByNamespace = new Map<string, PodEntity[]>();
   readonly namespaceLabels = new Map<string, Labels>();
   readonly sets: AddressSet[] = [];
   private readonly trie = new CidrTrie<AddressSet>();
@@ -136,20 +135,18 @@ export class Inventory {
       sets: ip ? this.setsContaining(ip) : [],
       profileTrace: `|__PROFILE__|__PROFILE__.kns.${namespace}|allow|0`,
       profileTraces: [],
-      selectionCache: EMPTY_CACHE,
     };
     this.pods.push(pod);
     this.podsByKey.set(pod.key, pod);
+    let inNamespace = this.podsByNamespace.get(namespace);
+    if (!inNamespace) this.podsByNamespace.set(namespace, (inNamespace = []));
+    inNamespace.push(pod);
     if (ipText) this.podsByIp.set(ipText, pod);
   }
 
-  /**
-   * Sizes every entity's selection cache once the policies are compiled. One small row per
-   * entity keeps the answers a flow needs for its peer together in memory.
-   */
+  /** Sizes the selection caches of addresses once the policies are compiled (pods have the SelectionTable). */
   allocateSelectionCaches(count: number): void {
     this.selectionCount = count;
-    for (const p of this.pods) p.selectionCache = new Uint8Array(count);
     this.addressCache.clear();
   }
 
@@ -183,8 +180,6 @@ export class Inventory {
     return e;
   }
 }
-
-const EMPTY_CACHE = new Uint8Array(0);
 
 /** Namespace labels as Calico and Kubernetes present them to namespaceSelectors. */
 function namespaceLabels(name: string, labels: Readonly<Record<string, string>> | undefined): Labels {

@@ -5,6 +5,7 @@ import { compileDomainPattern } from "../net/domains.ts";
 import { parsePort, type PortSpec } from "../net/ports.ts";
 import type { ServiceAccountMatch } from "../resources/types.ts";
 import type { AddressSet, Entity, PodEntity } from "./entities.ts";
+import type { SelectionTable } from "./selection-table.ts";
 
 /** Where a policy's rule selectors look: its own namespace, or everywhere for a global policy. */
 export interface PeerContext {
@@ -13,6 +14,8 @@ export interface PeerContext {
   namespaceSelectorLabels(namespace: string): Labels;
   /** compiled selections shared by every rule of the policy set that repeats them */
   selections: Map<string, EntityTest>;
+  /** the answers of those selections for every pod */
+  table: SelectionTable;
 }
 
 export type EntityTest = (e: Entity) => boolean;
@@ -72,7 +75,12 @@ function buildSelection(
     (saSel === undefined || saSel.matches(p.serviceAccountLabels));
 
   const compute = (e: Entity): boolean => (e.kind === "address" ? !hasSa && e.sets.some(setMatches) : podOwn(e) || (!hasSa && e.sets.some(setMatches)));
+  // A selection scoped to the policy's namespace can match pods of that namespace only (or
+  // through a network set, which the table adds).
+  const candidates = nsSel === undefined && ctx.namespace !== undefined ? (ctx.table.podsByNamespace.get(ctx.namespace) ?? []) : undefined;
+  const table = ctx.table;
   return (e) => {
+    if (e.kind === "pod") return table.selects(id, e, candidates, compute);
     const cache = e.selectionCache;
     const c = cache[id];
     if (c === 2) return true;

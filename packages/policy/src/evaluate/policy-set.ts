@@ -14,6 +14,7 @@ import type {
 import { Inventory, type Entity, type PodEntity } from "./entities.ts";
 import type { Flow, FlowEnd, Verdict } from "./flow.ts";
 import type { PeerContext } from "./peer.ts";
+import { SelectionTable } from "./selection-table.ts";
 import { compilePolicy, comparePolicies, type CompiledPolicy, type PolicyInput } from "./policy.ts";
 import type { FlowContext } from "./rule.ts";
 import { compareTiers, tierTable, type TierInfo } from "./tiers.ts";
@@ -93,6 +94,7 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
     namespace: undefined,
     namespaceSelectorLabels: (ns) => inventory.namespaceLabels.get(ns) ?? { "projectcalico.org/name": ns, "kubernetes.io/metadata.name": ns },
     selections: new Map(),
+    table: new SelectionTable(inventory.pods, inventory.podsByNamespace, inventory.pods.filter((p) => p.sets.length > 0)),
   };
   const table = tierTable(tiers);
   // A policy that does not compile (one that skipped validation) is left out and reported,
@@ -124,6 +126,7 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
   }
 
   inventory.allocateSelectionCaches(ctx.selections.size);
+  ctx.table.allocate(ctx.selections.size);
 
   const resolve = (end: FlowEnd, what: string, domains?: readonly string[]): Entity => {
     if ("pod" in end) {
