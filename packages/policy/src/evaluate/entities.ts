@@ -41,6 +41,8 @@ export interface PodEntity {
   ports: NamedPort[];
   /** network sets and host endpoints whose addresses contain the pod's IP */
   sets: AddressSet[];
+  /** equal for pods that every policy selector sees alike: same namespace, labels and service account */
+  selectionKey: string;
   /** the namespace profile's trace entry after its index */
   profileTrace: string;
   /** complete profile entries by index, built on first use */
@@ -114,18 +116,19 @@ export class Inventory {
     for (const c of p.spec?.containers ?? [])
       for (const port of c.ports ?? [])
         if (port.name) ports.push({ name: port.name, port: port.containerPort, protocol: protocolNumber(port.protocol ?? "TCP") ?? 6 });
+    const labels: Labels = {
+      ...p.metadata.labels,
+      [NAMESPACE_LABEL]: namespace,
+      [ORCHESTRATOR_LABEL]: "k8s",
+      [SERVICE_ACCOUNT_LABEL]: sa,
+    };
     const pod: PodEntity = {
       kind: "pod",
       id: this.pods.length,
       key: `${namespace}/${p.metadata.name}`,
       namespace,
       name: p.metadata.name,
-      labels: {
-        ...p.metadata.labels,
-        [NAMESPACE_LABEL]: namespace,
-        [ORCHESTRATOR_LABEL]: "k8s",
-        [SERVICE_ACCOUNT_LABEL]: sa,
-      },
+      labels,
       namespaceLabels: nsLabels,
       namespaceSelectorLabels: { ...nsLabels, [NAMESPACE_LABEL]: namespace },
       serviceAccount: sa,
@@ -133,6 +136,7 @@ export class Inventory {
       ip,
       ports,
       sets: ip ? this.setsContaining(ip) : [],
+      selectionKey: JSON.stringify([namespace, sa, Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]),
       profileTrace: `|__PROFILE__|__PROFILE__.kns.${namespace}|allow|0`,
       profileTraces: [],
     };

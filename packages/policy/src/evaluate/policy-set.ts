@@ -186,6 +186,8 @@ class PolicyList {
   private readonly candidates = new Map<string, CompiledPolicy[][]>();
   /** slice lists by the policies they hold, shared between pods */
   private readonly shared = new Map<string, TierSlice[]>();
+  /** both directions' slice lists by PodEntity.selectionKey */
+  private readonly bySelectionKey = new Map<string, { ingress: TierSlice[]; egress: TierSlice[] }>();
   private readonly egress: Array<TierSlice[] | undefined>;
 
   constructor(policies: CompiledPolicy[], table: Map<string, TierInfo>, podCount: number) {
@@ -219,25 +221,36 @@ class PolicyList {
   }
 
   ingressOf(pod: PodEntity): TierSlice[] {
-    return (this.ingress[pod.id] ??= this.applicable(pod, "ingress"));
+    return (this.ingress[pod.id] ??= this.applicable(pod).ingress);
   }
 
   egressOf(pod: PodEntity): TierSlice[] {
-    return (this.egress[pod.id] ??= this.applicable(pod, "egress"));
+    return (this.egress[pod.id] ??= this.applicable(pod).egress);
   }
 
-  /** A tier applies to a pod and direction only if one of its policies selects the pod for it. */
-  private applicable(pod: PodEntity, dir: Direction): TierSlice[] {
+  /**
+   * A tier applies to a pod and direction only if one of its policies selects the pod for it.
+   * Policies read only a pod's namespace, labels and service account, so pods alike in those
+   * share the answer, and one pass over the candidates serves both directions.
+   */
+  private applicable(pod: PodEntity): { ingress: TierSlice[]; egress: TierSlice[] } {
+    const known = this.bySelectionKey.get(pod.selectionKey);
+    if (known) return known;
     let perTier = this.candidates.get(pod.namespace);
     if (!perTier) {
       perTier = this.index.map(({ global, byNamespace }) => mergeByOrder(global, byNamespace.get(pod.namespace)));
       this.candidates.set(pod.namespace, perTier);
     }
-    const chosen: CompiledPolicy[][] = [];
+    const selecting = perTier.map((candidates) => candidates.filter((p) => (p.ingress !== null || p.egress !== null) && p.selects(pod)));
+    const result = { ingress: this.slices(selecting, "ingress"), egress: this.slices(selecting, "egress") };
+    this.bySelectionKey.set(pod.selectionKey, result);
+    return result;
+  }
+
+  private slices(selecting: CompiledPolicy[][], dir: Direction): TierSlice[] {
+    const chosen = selecting.map((policies) => policies.filter((p) => p[dir] !== null));
     let key: string = dir;
-    for (const candidates of perTier) {
-      const policies = candidates.filter((p) => p[dir] !== null && p.selects(pod));
-      chosen.push(policies);
+    for (const policies of chosen) {
       key += "|";
       for (const p of policies) key += `${p.uid},`;
     }
