@@ -71,19 +71,18 @@ export async function deliverAlert(deps: CoreDeps, p: { tenantId: string; delive
       if (!res.ok) throw new Error(`webhook answered HTTP ${res.status}`);
       await deps.db.withTenant(p.tenantId, (tx) => tx.alertDelivery.update({ where: { id: delivery.id }, data: { status: "DELIVERED", deliveredAt: deps.now(), lastError: null } }));
     } else {
-      const emailId = await deps.db.withTenant(p.tenantId, async (tx) => {
-        const id = await queueEmail(tx, {
-          tenantId: p.tenantId,
-          kind: "audit-alert",
-          to: delivery.rule.target,
-          message: {
-            subject: `Palisade alert: ${event.actorDisplay} ${event.verb} ${event.kind} ${event.name ?? ""} (${event.outcome})`,
-            text: `${JSON.stringify(payload.event, null, 2)}\n`,
-          },
-        });
-        await tx.alertDelivery.update({ where: { id: delivery.id }, data: { status: "DELIVERED", deliveredAt: deps.now(), lastError: null } });
-        return id;
+      // cross-tenant: the outbox is the system's (as for every email); the delivery is marked right after, so only
+      // a crash between the two could queue the message twice.
+      const emailId = await queueEmail(deps.db.system, {
+        tenantId: p.tenantId,
+        kind: "audit-alert",
+        to: delivery.rule.target,
+        message: {
+          subject: `Palisade alert: ${event.actorDisplay} ${event.verb} ${event.kind} ${event.name ?? ""} (${event.outcome})`,
+          text: `${JSON.stringify(payload.event, null, 2)}\n`,
+        },
       });
+      await deps.db.withTenant(p.tenantId, (tx) => tx.alertDelivery.update({ where: { id: delivery.id }, data: { status: "DELIVERED", deliveredAt: deps.now(), lastError: null } }));
       await dispatchEmails(deps.jobs, [emailId]);
     }
     return "delivered";
