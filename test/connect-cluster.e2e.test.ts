@@ -169,6 +169,60 @@ describe("connecting a cluster with curl | bash", () => {
     expect(c.flowRecordCount).toBe(written);
   });
 
+  it("puts a policy created through GraphQL into the cluster, labelled as Palisade's, and reports the revision applied", async () => {
+    const yaml = [
+      "apiVersion: projectcalico.org/v3",
+      "kind: GlobalNetworkPolicy",
+      "metadata:",
+      "  name: default.e2e-allow-dns",
+      "spec:",
+      "  tier: default",
+      "  order: 500",
+      "  selector: all()",
+      "  types: [Egress]",
+      "  egress:",
+      "    - action: Allow",
+      "      protocol: UDP",
+      "      destination:",
+      "        ports: [53]",
+    ].join("\n");
+    const res = await graphql(url, `mutation ($id: ID!, $yaml: String!) { createResource(clusterId: $id, yaml: $yaml) { name revision } }`, { id: cluster.id, yaml }, me.token);
+    expect(res.errors).toBeUndefined();
+    const applied = await until("the policy in the cluster", async () => sim.get("projectcalico.org/v3", "GlobalNetworkPolicy", undefined, "default.e2e-allow-dns") as unknown as { metadata: { labels: Record<string, string> }; spec: { order: number } } | undefined);
+    expect(applied.metadata.labels["app.kubernetes.io/managed-by"]).toBe("palisade");
+    expect(applied.spec.order).toBe(500);
+    const sync = await until("the revision acknowledged", async () => {
+      const r = await graphql<{ cluster: { sync: { desiredRevision: string; appliedRevision: string; errors: unknown[] } } }>(url, `query ($id: ID!) { cluster(id: $id) { sync { desiredRevision appliedRevision errors { name message } } } }`, { id: cluster.id }, me.token);
+      const s = r.data!.cluster.sync;
+      return s.appliedRevision === s.desiredRevision ? s : null;
+    });
+    expect(sync.errors).toEqual([]);
+  }, 60_000);
+
+  it("restores Palisade's policy changed with kubectl and records DRIFT_CORRECTED", async () => {
+    const run = await sh(`kubectl patch globalnetworkpolicy.projectcalico.org default.e2e-allow-dns --type merge -p '{"spec":{"order":1}}'`, sim.kubeconfigPath);
+    expect(run.code).toBe(0);
+    await until("the order restored", async () => (sim.get("projectcalico.org/v3", "GlobalNetworkPolicy", undefined, "default.e2e-allow-dns") as unknown as { spec: { order: number } }).spec.order === 500);
+    const events = await until("the audit event", async () => {
+      const rows = await sql<{ verb: string; name: string; reason: string }>(`SELECT verb, name, reason FROM audit_events WHERE cluster_id = $1 AND verb = 'DRIFT_CORRECTED'`, [cluster.id]);
+      return rows.length > 0 ? rows : null;
+    });
+    expect(events[0]).toMatchObject({ name: "default.e2e-allow-dns", reason: expect.stringMatching(/changed in the cluster outside Palisade and has been restored/) });
+  }, 60_000);
+
+  it("mirrors a policy created with kubectl into Palisade, read-only, with origin CLUSTER", async () => {
+    const policy = JSON.stringify({ apiVersion: "projectcalico.org/v3", kind: "GlobalNetworkSet", metadata: { name: "e2e-blocklist", labels: { list: "blocked" } }, spec: { nets: ["198.51.100.0/24"] } });
+    const run = await sh(`echo '${policy}' | kubectl apply -f -`, sim.kubeconfigPath);
+    expect(run.code).toBe(0);
+    const row = await until("the mirrored row", async () => {
+      const rows = await sql<{ origin: string; name: string }>(`SELECT origin, name FROM policy_resources WHERE cluster_id = $1 AND kind = 'GlobalNetworkSet'`, [cluster.id]);
+      return rows.length > 0 ? rows[0] : null;
+    });
+    expect(row).toEqual({ origin: "CLUSTER", name: "e2e-blocklist" });
+    const gql = await graphql<{ networkSets: { edges: { node: { name: string; origin: string } }[] } }>(url, `query ($id: ID!) { networkSets(clusterId: $id) { edges { node { name origin } } } }`, { id: cluster.id }, me.token);
+    expect(gql.data?.networkSets.edges.map((e) => e.node)).toContainEqual({ name: "e2e-blocklist", origin: "CLUSTER" });
+  }, 60_000);
+
   it("says the cluster is already connected when run again, and changes nothing", async () => {
     const before = sim.get("v1", "Secret", "palisade-system", "palisade-connector") as unknown as { metadata: { resourceVersion: string } };
     const run = await sh(me.install, sim.kubeconfigPath);

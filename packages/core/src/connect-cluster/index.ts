@@ -17,3 +17,4 @@ export {
   type ConnectionState,
   type ConnectorControl,
 } from "./status.ts";
+export { desiredState, desiredRevision, recordPolicyAck, recordDriftCorrected, mirrorClusterResources, type AckOutcome } from "./policy-sync.ts";

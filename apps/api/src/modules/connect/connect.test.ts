@@ -31,7 +31,7 @@ async function dial() {
   let closed: { code: number } | null = null;
   ws.on("message", (d: Buffer) => {
     const m = JSON.parse(d.toString()) as ApiMessage;
-    if (m.type === "heartbeat") return;
+    if (m.type === "heartbeat" || m.type === "policyChanges") return;
     const w = waiters.shift();
     if (w) w(m);
     else queue.push(m);

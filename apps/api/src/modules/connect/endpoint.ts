@@ -4,7 +4,7 @@ import { CONNECT_PATH, MAX_MESSAGE_BYTES } from "@palisade/protocol";
 import { WebSocketServer } from "ws";
 import type { ApiDeps } from "../../deps.ts";
 import { FlowStore } from "../flows/flow-store.ts";
-import type { PolicySync } from "./policy-sync.ts";
+import { desiredStateSync, type PolicySync } from "./policy-sync.ts";
 import { ConnectorSession } from "./session.ts";
 import { routeUpgrades } from "./upgrade-routing.ts";
 
@@ -24,12 +24,13 @@ export function attachConnectEndpoint(server: Server, deps: ApiDeps, options: Co
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES + 64 * 1024 });
   const flows = new FlowStore(deps.db, deps.config.database.url ?? DEFAULT_DATABASE_URL);
   const unroute = routeUpgrades(server, CONNECT_PATH, wss);
+  const policy = options.policy === undefined ? desiredStateSync(deps) : options.policy;
   wss.on("connection", (ws) => {
     new ConnectorSession(ws, deps, {
       heartbeatSeconds: options.heartbeatSeconds ?? 10,
       helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
       flows,
-      policy: options.policy ?? null,
+      policy,
     });
   });
   return {

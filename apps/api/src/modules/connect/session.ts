@@ -53,6 +53,7 @@ export class ConnectorSession {
   private control: (AsyncIterableIterator<ConnectorControl> & { ready: Promise<void> }) | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private stopPolicy: (() => void) | null = null;
   private readonly log: Logger;
 
   constructor(
@@ -116,11 +117,12 @@ export class ConnectorSession {
     }
     const who = this.who;
     this.log.info({ clusterId: who.clusterId, connectorVersion: h.connectorVersion, registered: credential !== undefined }, "connector connected");
-    this.send({ type: "welcome", protocol: PROTOCOL_VERSION, clusterId: who.clusterId, clusterName: who.clusterName, heartbeatSeconds: this.options.heartbeatSeconds, ...(credential ? { credential } : {}) });
+    // listening for commands and CONNECTED before the welcome: whoever sees the welcome's effects can rotate or revoke
     this.control = this.deps.events.iterate<ConnectorControl>(connectorControlChannel(who.clusterId));
     void this.followControl(this.control);
     await this.control.ready;
     await markConnected(this.deps, { ...who, sessionId: this.id, connectorVersion: h.connectorVersion, calicoVersion: h.calicoVersion ?? null, now });
+    this.send({ type: "welcome", protocol: PROTOCOL_VERSION, clusterId: who.clusterId, clusterName: who.clusterName, heartbeatSeconds: this.options.heartbeatSeconds, ...(credential ? { credential } : {}) });
     const beat = this.options.heartbeatSeconds * 1000;
     this.timers.push(
       setInterval(() => {
@@ -132,7 +134,10 @@ export class ConnectorSession {
         this.send({ type: "heartbeat", at: new Date().toISOString() });
       }, beat),
     );
-    if (this.options.policy) await this.options.policy.onConnect(who, h.appliedRevision, (m) => this.send(m));
+    if (this.options.policy) {
+      this.stopPolicy = await this.options.policy.onConnect(who, h.appliedRevision, (m) => this.send(m));
+      if (this.closed) this.stopPolicy();
+    }
   }
 
   private async followControl(it: AsyncIterableIterator<ConnectorControl>): Promise<void> {
@@ -162,7 +167,7 @@ export class ConnectorSession {
       case "policyAck":
       case "clusterResources":
       case "driftCorrected":
-        if (this.options.policy) return this.options.policy.onMessage(who, m, (x) => this.send(x));
+        if (this.options.policy) return this.options.policy.onMessage(who, m);
         return;
     }
   }
@@ -185,6 +190,7 @@ export class ConnectorSession {
   private async onClose(): Promise<void> {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
+    this.stopPolicy?.();
     await this.control?.return?.();
     if (this.who) {
       await markDisconnected(this.deps, { ...this.who, sessionId: this.id, now: this.deps.now() }).catch((e) => this.log.warn({ err: e }, "could not mark the cluster disconnected"));
