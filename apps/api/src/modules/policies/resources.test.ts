@@ -161,6 +161,28 @@ describe("listing", () => {
   });
 });
 
+describe("networkSets", () => {
+  it("lists namespaced and global network sets by kind, namespace and name, with their nets", async () => {
+    const c = await newCluster();
+    const sets = [
+      "apiVersion: projectcalico.org/v3\nkind: NetworkSet\nmetadata: {name: partners, namespace: shop}\nspec: {nets: [192.0.2.0/24]}\n",
+      "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkSet\nmetadata: {name: public, labels: {type: public}}\nspec: {nets: [198.51.100.0/24]}\n",
+      "apiVersion: projectcalico.org/v3\nkind: NetworkSet\nmetadata: {name: admins, namespace: shop}\nspec: {nets: [203.0.113.0/24]}\n",
+    ];
+    data(await gql(APPLY, { c, y: sets.join("---\n") }));
+    const Q = `query ($c: ID!, $f: NetworkSetFilter) { networkSets(clusterId: $c, filter: $f) { totalCount edges { node { kind namespace name tier nets labels } } } }`;
+    type R = { networkSets: { totalCount: number; edges: Array<{ node: { kind: string; namespace: string | null; name: string; nets: string[] } }> } };
+    const all = data(await gql<R>(Q, { c })).networkSets;
+    expect(all.edges.map((e) => [e.node.kind, e.node.namespace, e.node.name])).toEqual([
+      ["GlobalNetworkSet", null, "public"],
+      ["NetworkSet", "shop", "admins"],
+      ["NetworkSet", "shop", "partners"],
+    ]);
+    expect(all.edges[0]!.node).toMatchObject({ tier: null, nets: ["198.51.100.0/24"], labels: { type: "public" } });
+    expect(data(await gql<R>(Q, { c, f: { kind: "NetworkSet", search: "adm" } })).networkSets.edges.map((e) => e.node.name)).toEqual(["admins"]);
+  });
+});
+
 describe("move", () => {
   it("moves a policy before or after another of its tier, renumbering the tier when there is no room", async () => {
     const c = await newCluster();
