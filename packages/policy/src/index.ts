@@ -39,6 +39,6 @@ export { serializeResources } from "./resources/serialize.ts";
 export { resourceKey, tierOf } from "./resources/names.ts";
 export { k8sToCalicoSpec } from "./k8s/convert.ts";
 export type { Flow, FlowEnd, Verdict, SideVerdict } from "./evaluate/flow.ts";
-export { buildPolicySet, type PolicySet } from "./evaluate/policy-set.ts";
+export { buildPolicySet, type PolicySet, type PolicySetOptions } from "./evaluate/policy-set.ts";
 export type { TierInfo } from "./evaluate/tiers.ts";
 export { parseSelector, tryParseSelector, SelectorSyntaxError, type Selector, type Labels } from "./selector/index.ts";

@@ -51,6 +51,8 @@ export interface PodEntity {
 
 export interface AddressEntity {
   kind: "address";
+  /** unique among the entities of an inventory at a time: after the pods' ids, never reused until resetAddressIds */
+  id: number;
   ip: Address;
   sets: AddressSet[];
   selectionCache: Uint8Array;
@@ -69,6 +71,9 @@ export class Inventory {
   private readonly trie = new CidrTrie<AddressSet>();
   private readonly addressCache = new Map<string, AddressEntity | PodEntity | null>();
   private selectionCount = 0;
+  private addressIds = 0;
+  /** called when address ids start again from the first (after about a billion addresses) */
+  onAddressIdsReset: (() => void) | undefined;
   private readonly domainSets: AddressSet[];
 
   constructor(input: {
@@ -176,7 +181,12 @@ export class Inventory {
         const sets = this.setsContaining(ip);
         if (byName)
           for (const s of this.domainSets) if (!sets.includes(s) && domains.some((d) => s.domains.some((m) => m(d)))) sets.push(s);
-        e = { kind: "address", ip, sets, selectionCache: new Uint8Array(this.selectionCount) };
+        if (this.addressIds >= ADDRESS_IDS) {
+          this.addressIds = 0;
+          this.addressCache.clear();
+          this.onAddressIdsReset?.();
+        }
+        e = { kind: "address", id: this.pods.length + this.addressIds++, ip, sets, selectionCache: new Uint8Array(this.selectionCount) };
       } else e = null;
     }
     if (this.addressCache.size > 100_000) this.addressCache.clear();
@@ -184,6 +194,9 @@ export class Inventory {
     return e;
   }
 }
+
+/** Address ids stay below 2^30 together with pod ids, so caches can key on them as int32. */
+const ADDRESS_IDS = 2 ** 30 - 2 ** 24;
 
 /** Namespace labels as Calico and Kubernetes present them to namespaceSelectors. */
 function namespaceLabels(name: string, labels: Readonly<Record<string, string>> | undefined): Labels {

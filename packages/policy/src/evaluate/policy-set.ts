@@ -15,6 +15,7 @@ import { Inventory, type Entity, type PodEntity } from "./entities.ts";
 import type { Flow, FlowEnd, Verdict } from "./flow.ts";
 import type { PeerContext } from "./peer.ts";
 import { SelectionTable } from "./selection-table.ts";
+import { VerdictCache } from "./verdict-cache.ts";
 import { compilePolicy, comparePolicies, type CompiledPolicy, type PolicyInput } from "./policy.ts";
 import type { FlowContext } from "./rule.ts";
 import { compareTiers, tierTable, type TierInfo } from "./tiers.ts";
@@ -35,8 +36,16 @@ export interface PolicySet {
   readonly problems: ReadonlyArray<{ policy: string; message: string }>;
 }
 
+export interface PolicySetOptions {
+  /**
+   * How many side verdicts to remember (pod, direction, peer, protocol, port), so a repeated flow
+   * is judged without walking the tiers; 0 turns the cache off. Default 1,048,576 (about 48 MB at most).
+   */
+  verdictCacheEntries?: number;
+}
+
 /** Compiles resources once: tiers and policies sorted, selectors compiled, pods and sets indexed. */
-export function buildPolicySet(resources: Resource[]): PolicySet {
+export function buildPolicySet(resources: Resource[], options: PolicySetOptions = {}): PolicySet {
   const tiers: Tier[] = [];
   const namespaces: Namespace[] = [];
   const serviceAccounts: ServiceAccount[] = [];
@@ -139,8 +148,22 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
     return e;
   };
 
-  const sideOf = (list: PolicyList, flow: FlowContext, dir: Direction, e: Entity): SideVerdict | null =>
-    e.kind === "pod" ? walkTiers(dir === "egress" ? list.egressOf(e) : list.ingressOf(e), flow, e) : null;
+  const cacheEntries = options.verdictCacheEntries ?? 1 << 20;
+  const cache = cacheEntries > 0 ? new VerdictCache(cacheEntries) : null;
+  inventory.onAddressIdsReset = () => cache?.clear();
+
+  /** The side judged at `self` (egress at the source, ingress at the destination); null when no pod. */
+  const sideOf = (list: PolicyList, listBit: number, flow: FlowContext, dir: Direction, self: Entity, peer: Entity, key: number): SideVerdict | null => {
+    if (self.kind !== "pod") return null;
+    if (key === -1) return walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, self);
+    const a = self.id * 4 + (dir === "egress" ? 0 : 2) + listBit;
+    let side = cache!.get(a, peer.id, key);
+    if (side === undefined) {
+      side = walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, self);
+      cache!.set(a, peer.id, key, side);
+    }
+    return side;
+  };
 
   return {
     tiers: [...new Map([...table.values(), ...enforcedList.tierOrder, ...pendingList.tierOrder].map((t) => [t.name, t])).values()].sort(compareTiers),
@@ -159,16 +182,26 @@ export function buildPolicySet(resources: Resource[]): PolicySet {
         domains: flow.domains,
         icmp: flow.icmp,
       };
+      // A side reads the flow's domains and ICMP fields only through rules that name them; flows
+      // carrying them are judged afresh rather than widening every cache key.
+      const key = cache === null || flow.icmp !== undefined || (flow.domains !== undefined && flow.domains.length > 0) ? -1 : cacheKey(ctxFlow.protocol, flow.port);
       // Egress is judged at the source, ingress at the destination; both must allow.
-      const egress = sideOf(enforcedList, ctxFlow, "egress", src);
-      const ingress = sideOf(enforcedList, ctxFlow, "ingress", dst);
+      const egress = sideOf(enforcedList, 0, ctxFlow, "egress", src, dst, key);
+      const ingress = sideOf(enforcedList, 0, ctxFlow, "ingress", dst, src, key);
       const action = allowed(egress, ingress);
       if (pendingList === enforcedList) return { action, egress, ingress, pending: { action, egress, ingress } };
-      const pe = sideOf(pendingList, ctxFlow, "egress", src);
-      const pi = sideOf(pendingList, ctxFlow, "ingress", dst);
+      const pe = sideOf(pendingList, 1, ctxFlow, "egress", src, dst, key);
+      const pi = sideOf(pendingList, 1, ctxFlow, "ingress", dst, src, key);
       return { action, egress, ingress, pending: { action: allowed(pe, pi), egress: pe, ingress: pi } };
     },
   };
+}
+
+/** The protocol and port as one int32 cache key word; -1 when the port is no port number. */
+function cacheKey(protocol: number, port: number | undefined): number {
+  if (port === undefined) return ((protocol + 1) << 17) | 65536;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return -1;
+  return ((protocol + 1) << 17) | port;
 }
 
 function allowed(egress: SideVerdict | null, ingress: SideVerdict | null): "allow" | "deny" {

@@ -2,6 +2,7 @@ import type { PodEntity } from "./entities.ts";
 import type { CompiledRule, FlowContext } from "./rule.ts";
 import type { TierInfo } from "./tiers.ts";
 
+/** Shared between verdicts (a repeated flow gets the same object back), hence frozen. */
 export interface SideVerdict {
   action: "allow" | "deny";
   /** trace entries `<index>|<tier>|<name>|<action>|<ruleIndex>`, as Calico flow logs write them */
@@ -48,11 +49,16 @@ export function walkTiers(slices: readonly TierSlice[], flow: FlowContext, pod: 
     if (decided !== null) {
       policies.push(entry(decided.traces, decided.trace, policies.length));
       if (decided.action === "pass") continue;
-      return { action: decided.action === "allow" ? "allow" : "deny", policies };
+      return side(decided.action === "allow" ? "allow" : "deny", policies);
     }
     policies.push(entry(slice.endOfTierTraces, slice.endOfTier, policies.length));
-    if (slice.tier.defaultAction === "deny") return { action: "deny", policies };
+    if (slice.tier.defaultAction === "deny") return side("deny", policies);
   }
   policies.push(entry(pod.profileTraces, pod.profileTrace, policies.length));
-  return { action: "allow", policies };
+  return side("allow", policies);
+}
+
+function side(action: "allow" | "deny", policies: string[]): SideVerdict {
+  Object.freeze(policies);
+  return Object.freeze({ action, policies });
 }
