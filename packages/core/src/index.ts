@@ -27,7 +27,7 @@ export { auditChannel, type PublishedAuditEvent } from "./audit/events-channel.t
 export { listAuditEvents, verifyAuditChain, maySeeEvent } from "./audit/queries.ts";
 export { createAlertRule, deleteAlertRule, listAlertRules } from "./audit/alert-rules.ts";
 export { deliverAlert } from "./audit/alerts.ts";
-export { loadAuthorizer, Authorizer } from "./rbac/authorizer.ts";
+export { loadAuthorizer, refreshSubject, Authorizer } from "./rbac/authorizer.ts";
 export { builtinRoles, tierEditorRules } from "./rbac/builtin-roles.ts";
 export type { RoleRule, Verb, RbacResource } from "./rbac/rules.ts";
 export { storedKinds, type StoredKind } from "./policies/kinds.ts";

@@ -124,3 +124,13 @@ export async function loadAuthorizer(tx: Tx, subject: Subject): Promise<Authoriz
   const tokenRules = bound.length > 0 ? await rulesOfRoles(tx, bound.map((b) => b.role)) : null;
   return new Authorizer(subject, userRules, tokenRules);
 }
+
+/**
+ * The subject as it stands now, read fresh (not from the principal cache): its user's current roles, or null
+ * when its token was revoked, expired or its user removed. Long-lived subscriptions call it when auth changes.
+ */
+export async function refreshSubject(tx: Tx, subject: Subject, now: Date): Promise<Subject | null> {
+  const token = await tx.accessToken.findUnique({ where: { id: subject.tokenId }, include: { user: { include: { memberships: { select: { role: true } } } } } });
+  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
+  return { ...subject, roles: [...new Set(token.user.memberships.map((m) => m.role))] };
+}

@@ -151,6 +151,21 @@ describe("the auditEvents subscription", () => {
     }
   });
 
+  it("reads the subscriber's rights again when they change, and ends when its token is revoked", async () => {
+    const issued = data(await t1.gql<{ createAccessToken: { token: string; accessToken: { id: string } } }>(`mutation { createAccessToken(name: "watcher") { token accessToken { id } } }`, {}, a.token)).createAccessToken;
+    let completed = false;
+    const received: unknown[] = [];
+    const ws = t2.ws(issued.token);
+    ws.subscribe({ query: `subscription { auditEvents { name } }` }, { next: (m) => received.push(m.data), error: () => (completed = true), complete: () => (completed = true) });
+    await new Promise<void>((resolve, reject) => ws.subscribe({ query: `{ version }` }, { next: () => resolve(), error: reject, complete: () => {} }));
+    await new Promise((r) => setTimeout(r, 200));
+    data(await t1.gql(`mutation ($id: ID!) { revokeAccessToken(id: $id) }`, { id: issued.accessToken.id }, a.token));
+    data(await t1.gql(CREATE, { c: aCluster, y: policy("after-revocation") }, a.token));
+    await until(() => completed);
+    expect(JSON.stringify(received)).not.toContain("after-revocation");
+    await ws.dispose();
+  });
+
   it("follows its filter", async () => {
     const sub = await subscribe(t2, a.token, { verb: "delete" });
     try {

@@ -1,6 +1,7 @@
 import {
   auditChannel,
   badInput,
+  channels,
   createAlertRule,
   deleteAlertRule,
   listAlertRules,
@@ -8,6 +9,7 @@ import {
   loadAuthorizer,
   matchesFilter,
   maySeeEvent,
+  refreshSubject,
   verifyAuditChain,
   type AuditFilter,
   type PublishedAuditEvent,
@@ -51,16 +53,32 @@ export const auditResolvers: Record<string, object> = {
       subscribe: async function* (_: unknown, a: { filter?: FilterInput | null }, ctx: Context) {
         const actor = actorOf(ctx);
         const filter = filterOf(a.filter);
-        // What the subscriber may see is decided once, when it subscribes.
-        const auth = await ctx.deps.db.withTenant(actor.tenantId, (tx) => loadAuthorizer(tx, actor));
+        let auth = await ctx.deps.db.withTenant(actor.tenantId, (tx) => loadAuthorizer(tx, actor));
+        // When any token, role or user changes, what this subscriber may see is read again before the next event;
+        // a revoked token (or a removed user) ends the subscription.
+        let stale = false;
+        const authChanges = ctx.deps.events.iterate(channels.authChanged());
+        void (async () => {
+          for await (const _change of authChanges) stale = true;
+        })();
         const events = ctx.deps.events.iterate<PublishedAuditEvent>(auditChannel(actor.tenantId));
         try {
-          await events.ready;
+          await Promise.all([events.ready, authChanges.ready]);
           for await (const e of events) {
+            if (stale) {
+              stale = false;
+              const fresh = await ctx.deps.db.withTenant(actor.tenantId, async (tx) => {
+                const subject = await refreshSubject(tx, actor, ctx.deps.now());
+                return subject ? loadAuthorizer(tx, subject) : null;
+              });
+              if (!fresh) return;
+              auth = fresh;
+            }
             if (matchesFilter(e, filter) && maySeeEvent(auth, "watch", e)) yield { auditEvents: e };
           }
         } finally {
           await events.return?.();
+          await authChanges.return?.();
         }
       },
     },
