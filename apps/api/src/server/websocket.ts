@@ -7,6 +7,7 @@ import type { ApiDeps } from "../deps.ts";
 import type { Context } from "./context.ts";
 import { randomUUID } from "node:crypto";
 import { clientAddress } from "./client-address.ts";
+import { formatError } from "./errors.ts";
 
 /**
  * graphql-ws on the same path as HTTP. The access token comes in the connection_init payload as
@@ -14,6 +15,7 @@ import { clientAddress } from "./client-address.ts";
  * the connection with 4403.
  */
 export function attachWebSocket(httpServer: Server, schema: GraphQLSchema, deps: ApiDeps, validationRules: ValidationRule[], principals: PrincipalCache) {
+  const format = formatError(deps.log);
   const wss = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: deps.config.limits.maxBodyBytes });
   const cleanup = useServer<Record<string, unknown>, { principal?: Context["principal"] }>(
     {
@@ -50,6 +52,14 @@ export function attachWebSocket(httpServer: Server, schema: GraphQLSchema, deps:
           if (e instanceof AppError) return false;
           throw e;
         }
+      },
+      // Errors of an execution (a resolver's AppError, a database failure) get the same formatting as over
+      // HTTP: their code and field, or INTERNAL with the request id, and never the underlying message.
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (!result.errors?.length) return;
+        const requestId = (args.contextValue as Context).requestId;
+        const errors = result.errors.map((e) => format({ ...e.toJSON(), extensions: { ...e.extensions, requestId } }, e));
+        return { ...result, errors };
       },
       onError: (_ctx, _id, _payload, errors) =>
         errors.map((e) => {
