@@ -64,6 +64,37 @@ describe("unexpected failures", () => {
   });
 });
 
+describe("over WebSocket (graphql-ws)", () => {
+  async function firstResult(api: RunningApi, query: string, variables: Record<string, unknown>) {
+    const client = api.ws();
+    try {
+      for await (const result of client.iterate({ query, variables })) return result;
+      throw new Error("no result");
+    } finally {
+      await client.dispose();
+    }
+  }
+
+  it("an error a resolver raises keeps its code and field", async () => {
+    const result = await firstResult(t, REQUEST_TRIAL, { input: trialInput({ acceptTerms: false }) });
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.acceptTerms" });
+  });
+
+  it("a call that needs a token says UNAUTHENTICATED", async () => {
+    const result = await firstResult(t, `{ me { roles } }`, {});
+    expect(result.errors![0]!.extensions).toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+
+  it("an unexpected failure is INTERNAL with a request id, and shows no internals", async () => {
+    const result = await firstResult(broken, REQUEST_TRIAL, { input: trialInput() });
+    const error = result.errors![0]!;
+    expect(error.extensions).toEqual({ code: "INTERNAL", requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(error.message).toBe(`internal error (request ${String(error.extensions!.requestId)})`);
+    expectNoInternals(JSON.stringify(result));
+  });
+});
+
 describe("request limits", () => {
   it("refuses a body over MAX_BODY_BYTES with 413 and a JSON error", async () => {
     const res = await fetch(`${strict.url}/graphql`, {
