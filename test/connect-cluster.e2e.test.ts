@@ -95,6 +95,15 @@ afterAll(async () => {
   await api?.kill();
 });
 
+/** SIGKILL for the API process itself: tsx runs it as its child, which a SIGKILL to tsx would leave behind. */
+async function killHard(p: Proc): Promise<void> {
+  const children = await new Promise<number[]>((resolve) =>
+    execFile("pgrep", ["-P", String(p.child.pid)], (_e, out) => resolve(out.split("\n").filter(Boolean).map(Number))),
+  );
+  for (const pid of children) process.kill(pid, "SIGKILL");
+  await p.kill("SIGKILL");
+}
+
 /** Signs up as a user would and reads the credentials email: the access token and the install command. */
 async function signUp(): Promise<{ token: string; install: string }> {
   const id = Math.random().toString(36).slice(2, 8);
@@ -168,6 +177,36 @@ describe("connecting a cluster with curl | bash", () => {
     const c = (await graphql<{ clusters: ClusterView[] }>(url, CLUSTERS, {}, me.token)).data!.clusters[0]!;
     expect(c.flowRecordCount).toBe(written);
   });
+
+  it("loses no flow record and stores none twice while the API is killed and restarted and the connector is killed and restarted", async () => {
+    const traffic = setInterval(() => {
+      sim.advance(2);
+      sim.flush();
+    }, 150);
+    try {
+      await sleep(1500);
+      await killHard(api);
+      await sleep(2000); // records keep coming; the connector spools them and retries
+      api = startApp("api", env);
+      await api.waitFor(/Palisade API listening/);
+      await until("the connector back", async () => (await graphql<{ clusters: ClusterView[] }>(url, CLUSTERS, {}, me.token)).data?.clusters[0]?.connection.state === "CONNECTED");
+      await sleep(1000);
+      const pod = sim.pods("palisade-system", { "app.kubernetes.io/name": "palisade-connector" })[0]!;
+      const killed = await sh(`kubectl delete pod -n palisade-system ${pod.metadata.name} --wait=false`, sim.kubeconfigPath);
+      expect(killed.code).toBe(0);
+      await sleep(2000);
+    } finally {
+      clearInterval(traffic);
+    }
+    sim.flush();
+    const canonical = (v: unknown): string =>
+      Array.isArray(v) ? `[${v.map(canonical).join(",")}]` : v && typeof v === "object" ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}` : JSON.stringify(v);
+    const written = sim.flowLogs().map(canonical).sort();
+    await until("every record stored", async () => (await sql<{ n: string }>(`SELECT count(*) AS n FROM flow_logs WHERE cluster_id = $1`, [cluster.id]))[0]!.n === String(written.length), 90_000);
+    const stored = (await sql<{ record: unknown }>(`SELECT record FROM flow_logs WHERE cluster_id = $1`, [cluster.id])).map((r) => canonical(r.record)).sort();
+    expect(stored.length).toBe(written.length);
+    expect(stored).toEqual(written);
+  }, 180_000);
 
   it("puts a policy created through GraphQL into the cluster, labelled as Palisade's, and reports the revision applied", async () => {
     const yaml = [
