@@ -86,6 +86,18 @@ describe("over WebSocket (graphql-ws)", () => {
     expect(result.errors![0]!.extensions).toMatchObject({ code: "UNAUTHENTICATED" });
   });
 
+  it("the depth limit applies there too", async () => {
+    const client = strict.ws();
+    try {
+      const refused = await new Promise<unknown>((resolve) => {
+        client.subscribe({ query: `{ me { user { id } } }` }, { next: () => resolve("answered"), error: resolve, complete: () => resolve("completed") });
+      });
+      expect(refused).toEqual([expect.objectContaining({ message: expect.stringMatching(/the limit is 2/), extensions: { code: "BAD_USER_INPUT" } })]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it("an unexpected failure is INTERNAL with a request id, and shows no internals", async () => {
     const result = await firstResult(broken, REQUEST_TRIAL, { input: trialInput() });
     const error = result.errors![0]!;
