@@ -5,6 +5,7 @@ import { compileDomainPattern } from "../net/domains.ts";
 import { parsePort, type PortSpec } from "../net/ports.ts";
 import type { ServiceAccountMatch } from "../resources/types.ts";
 import type { AddressSet, Entity, PodEntity } from "./entities.ts";
+import type { RuleTable } from "./rule-table.ts";
 import type { SelectionTable } from "./selection-table.ts";
 
 /** Where a policy's rule selectors look: its own namespace, or everywhere for a global policy. */
@@ -12,10 +13,12 @@ export interface PeerContext {
   /** the namespace of a namespaced policy; undefined for a global one */
   namespace: string | undefined;
   namespaceSelectorLabels(namespace: string): Labels;
-  /** compiled selections shared by every rule of the policy set that repeats them */
-  selections: Map<string, EntityTest>;
+  /** ids of compiled selections (tests in table.tests), shared by every rule that repeats them */
+  selections: Map<string, number>;
   /** the answers of those selections for every pod */
   table: SelectionTable;
+  /** the rows of every compiled rule */
+  rules: RuleTable;
 }
 
 export type EntityTest = (e: Entity) => boolean;
@@ -34,12 +37,16 @@ export function compileSelection(
   namespaceSelector: string | undefined,
   sa: ServiceAccountMatch | undefined,
   ctx: PeerContext,
-): EntityTest {
-  // Policies repeat the same peers; one compiled test (and one per-pod cache) serves them all.
+): number {
+  // Policies repeat the same peers; one compiled test (and one column of answers) serves them all.
   const key = JSON.stringify([selector, namespaceSelector, sa?.names, sa?.selector, ctx.namespace]);
-  let test = ctx.selections.get(key);
-  if (!test) ctx.selections.set(key, (test = buildSelection(selector, namespaceSelector, sa, ctx, ctx.selections.size)));
-  return test;
+  let id = ctx.selections.get(key);
+  if (id === undefined) {
+    id = ctx.table.tests.length;
+    ctx.table.tests.push(buildSelection(selector, namespaceSelector, sa, ctx, id));
+    ctx.selections.set(key, id);
+  }
+  return id;
 }
 
 function buildSelection(

@@ -15,6 +15,7 @@ import { Inventory, type Entity, type PodEntity } from "./entities.ts";
 import type { Flow, FlowEnd, Verdict } from "./flow.ts";
 import type { PeerContext } from "./peer.ts";
 import { SelectionTable } from "./selection-table.ts";
+import { RuleTable } from "./rule-table.ts";
 import { VerdictCache } from "./verdict-cache.ts";
 import { compilePolicy, comparePolicies, type CompiledPolicy, type PolicyInput } from "./policy.ts";
 import type { FlowContext } from "./rule.ts";
@@ -99,11 +100,14 @@ export function buildPolicySet(resources: Resource[], options: PolicySetOptions 
   const inventoryProblems: Array<{ resource: string; message: string }> = [];
   const inventory = new Inventory({ namespaces, serviceAccounts, pods, networkSets, globalNetworkSets, hostEndpoints }, inventoryProblems);
   for (const p of inventoryProblems) problems.push({ policy: p.resource, message: p.message });
+  const selectionTable = new SelectionTable(inventory.pods, inventory.podsByNamespace, inventory.pods.filter((p) => p.sets.length > 0));
+  const ruleTable = new RuleTable(selectionTable);
   const ctx: PeerContext = {
     namespace: undefined,
     namespaceSelectorLabels: (ns) => inventory.namespaceLabels.get(ns) ?? { "projectcalico.org/name": ns, "kubernetes.io/metadata.name": ns },
     selections: new Map(),
-    table: new SelectionTable(inventory.pods, inventory.podsByNamespace, inventory.pods.filter((p) => p.sets.length > 0)),
+    table: selectionTable,
+    rules: ruleTable,
   };
   const table = tierTable(tiers);
   // A policy that does not compile (one that skipped validation) is left out and reported,
@@ -155,11 +159,11 @@ export function buildPolicySet(resources: Resource[], options: PolicySetOptions 
   /** The side judged at `self` (egress at the source, ingress at the destination); null when no pod. */
   const sideOf = (list: PolicyList, listBit: number, flow: FlowContext, dir: Direction, self: Entity, peer: Entity, key: number): SideVerdict | null => {
     if (self.kind !== "pod") return null;
-    if (key === -1) return walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, self);
+    if (key === -1) return walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, self, ruleTable);
     const a = self.id * 4 + (dir === "egress" ? 0 : 2) + listBit;
     let side = cache!.get(a, peer.id, key);
     if (side === undefined) {
-      side = walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, self);
+      side = walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, self, ruleTable);
       cache!.set(a, peer.id, key, side);
     }
     return side;
@@ -295,10 +299,12 @@ class PolicyList {
       if (policies.length === 0) return;
       const tier = this.index[t]!.tier;
       const last = policies[policies.length - 1]!;
+      // Log rules only record; they never decide, so the walk skips them.
+      const rules = policies.flatMap((p) => p[dir]!.filter((r) => r.action !== null));
       slices.push({
         tier,
-        // Log rules only record; they never decide, so the walk skips them.
-        rules: policies.flatMap((p) => p[dir]!.filter((r) => r.action !== null)),
+        rules,
+        rows: Int32Array.from(rules, (r) => r.at),
         endOfTier: `|${tier.name}|${last.traceName}|${tier.defaultAction}|-1`,
         endOfTierTraces: [],
       });

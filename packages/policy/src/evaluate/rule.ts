@@ -1,7 +1,24 @@
 import { protocolNumber } from "../net/protocols.ts";
+import { parsePort, type PortSpec } from "../net/ports.ts";
 import type { EntityRule, ICMPFields, Rule } from "../resources/types.ts";
 import type { Entity } from "./entities.ts";
 import { compileDomains, compileNets, compilePorts, compileSelection, type PeerContext } from "./peer.ts";
+import {
+  DST_NOT_SEL,
+  DST_SEL,
+  NEVER,
+  NOT_PORTS,
+  NOT_PROTO,
+  PORT_HI,
+  PORT_LO,
+  PORT_NAME,
+  PORTS,
+  PROTO,
+  REST,
+  SRC_NOT_SEL,
+  SRC_SEL,
+  type RuleTable,
+} from "./rule-table.ts";
 
 export type TraceAction = "allow" | "deny" | "pass";
 
@@ -20,7 +37,8 @@ export interface CompiledRule {
   index: number;
   /** null for Log: it records and evaluation continues */
   action: TraceAction | null;
-  matches(flow: FlowContext): boolean;
+  /** the rule's row in the policy set's RuleTable */
+  at: number;
   /** the trace entry after its index, `|tier|policy|action|ruleIndex`, set by the policy */
   trace: string;
   /** complete trace entries by index, built on first use */
@@ -28,58 +46,73 @@ export interface CompiledRule {
 }
 
 type Check = (f: FlowContext) => boolean;
-type EntityCheck = (e: Entity) => boolean;
-type PortCheck = (port: number | undefined, proto: number, e: Entity) => boolean;
-
-/** The parts of one side (source or destination) of a rule, absent parts being null. */
-interface SideParts {
-  ports: PortCheck | null;
-  notPorts: PortCheck | null;
-  nets: EntityCheck | null;
-  notNets: EntityCheck | null;
-  selection: EntityCheck | null;
-  notSelection: EntityCheck | null;
-  domains: ((names: readonly string[] | undefined) => boolean) | null;
-  never: boolean;
-}
 
 /**
- * Compiles one rule. `http` matches are not judged: Felix leaves them to the application layer
- * (Dikastes/Envoy) and matches the rule at layers 3-4, and so does this engine.
+ * Compiles one rule into a row of the rule table. `http` matches are not judged: Felix leaves
+ * them to the application layer (Dikastes/Envoy) and matches the rule at layers 3-4, and so does
+ * this engine.
  */
 export function compileRule(rule: Rule, index: number, ctx: PeerContext): CompiledRule {
-  const proto = protocolNumber(rule.protocol) ?? -1;
-  const notProto = protocolNumber(rule.notProtocol) ?? -1;
-  const icmp = rule.icmp ? icmpMatcher(rule.icmp) : null;
-  const notIcmp = rule.notICMP ? icmpMatcher(rule.notICMP) : null;
+  const rules = ctx.rules;
+  const at = rules.add();
+  const w = rules.words;
+  w[at + PROTO] = protocolNumber(rule.protocol) ?? -1;
+  w[at + NOT_PROTO] = protocolNumber(rule.notProtocol) ?? -1;
+  const rest: Check[] = [];
+  if (rule.icmp) rest.push(icmpMatcher(rule.icmp));
+  if (rule.notICMP) {
+    const notIcmp = icmpMatcher(rule.notICMP);
+    rest.push((f) => !notIcmp(f));
+  }
   const ipVersion = rule.ipVersion ?? 0;
-  const src = sideParts(rule.source, "src", ctx);
-  const dst = sideParts(rule.destination, "dst", ctx);
-  const never = src.never || dst.never;
+  if (ipVersion !== 0)
+    rest.push((f) => (f.src.ip === undefined || f.src.ip.version === ipVersion) && (f.dst.ip === undefined || f.dst.ip.version === ipVersion));
+  const src = rule.source;
+  const dst = rule.destination;
+  // Flows carry only the destination port; a source port constraint cannot be shown to hold.
+  // Service matches need the Service inventory (endpoints), which the engine does not model.
+  const never =
+    (src?.ports !== undefined && src.ports.length > 0) || (src?.notPorts !== undefined && src.notPorts.length > 0) || Boolean(src?.services) || Boolean(dst?.services);
+  w[at + NEVER] = never ? 1 : 0;
+  if (dst?.ports && dst.ports.length > 0) portFields(dst.ports, at, rules);
+  if (dst?.notPorts && dst.notPorts.length > 0) {
+    w[at + NOT_PORTS] = rules.portChecks.length;
+    rules.portChecks.push(compilePorts(dst.notPorts));
+  }
+  if (dst?.domains && dst.domains.length > 0) {
+    const domains = compileDomains(dst.domains);
+    rest.push((f) => domains(f.domains));
+  }
+  sideFields(src, "src", at, ctx, rules, rest);
+  sideFields(dst, "dst", at, ctx, rules, rest);
+  if (rest.length > 0) {
+    w[at + REST] = rules.rest.length;
+    rules.rest.push(rest.length === 1 ? rest[0]! : (f) => rest.every((c) => c(f)));
+  }
   const action = rule.action === "Log" ? null : (rule.action.toLowerCase() as TraceAction);
-  // One function testing the cheap fields first (protocol, ports) and selectors last.
-  const matches = (f: FlowContext): boolean => {
-    if (never) return false;
-    if (proto !== -1 && f.protocol !== proto) return false;
-    if (notProto !== -1 && f.protocol === notProto) return false;
-    if (dst.ports !== null && !dst.ports(f.port, f.protocol, f.dst)) return false;
-    if (dst.notPorts !== null && dst.notPorts(f.port, f.protocol, f.dst)) return false;
-    if (icmp !== null && !icmp(f)) return false;
-    if (notIcmp !== null && notIcmp(f)) return false;
-    if (ipVersion !== 0 && !((f.src.ip === undefined || f.src.ip.version === ipVersion) && (f.dst.ip === undefined || f.dst.ip.version === ipVersion)))
-      return false;
-    if (dst.domains !== null && !dst.domains(f.domains)) return false;
-    return sideMatches(src, f.src) && sideMatches(dst, f.dst);
-  };
-  return { index, action, matches, trace: "", traces: [] };
+  return { index, action, at, trace: "", traces: [] };
 }
 
-function sideMatches(s: SideParts, e: Entity): boolean {
-  if (s.nets !== null && !s.nets(e)) return false;
-  if (s.notNets !== null && s.notNets(e)) return false;
-  if (s.selection !== null && !s.selection(e)) return false;
-  if (s.notSelection !== null && s.notSelection(e)) return false;
-  return true;
+/** One port range and one named port go in the row; any other list is a port check. */
+function portFields(ports: Array<number | string>, at: number, rules: RuleTable): void {
+  const specs = ports.map(parsePort).filter((p): p is PortSpec => typeof p !== "string");
+  const ranges = specs.filter((s) => s.kind === "range");
+  const named = specs.filter((s) => s.kind === "named");
+  const w = rules.words;
+  if (ranges.length <= 1 && named.length <= 1 && specs.length > 0) {
+    if (ranges[0]) {
+      w[at + PORT_LO] = ranges[0].first;
+      w[at + PORT_HI] = ranges[0].last;
+    }
+    if (named[0]) {
+      w[at + PORT_NAME] = rules.names.length;
+      rules.names.push(named[0].name);
+    }
+  } else {
+    // Also a list with no valid entry (input that skipped validation): it matches no port.
+    w[at + PORTS] = rules.portChecks.length;
+    rules.portChecks.push(compilePorts(ports));
+  }
 }
 
 function icmpMatcher(icmp: ICMPFields): Check {
@@ -89,30 +122,23 @@ function icmpMatcher(icmp: ICMPFields): Check {
     (icmp.code === undefined || f.icmp.code === icmp.code);
 }
 
-function sideParts(e: EntityRule | undefined, side: "src" | "dst", ctx: PeerContext): SideParts {
-  const parts: SideParts = { ports: null, notPorts: null, nets: null, notNets: null, selection: null, notSelection: null, domains: null, never: false };
-  if (!e) return parts;
-  // Flows carry only the destination port; a source port constraint cannot be shown to hold.
-  if (e.ports && e.ports.length > 0) {
-    if (side === "src") parts.never = true;
-    else parts.ports = compilePorts(e.ports);
+function sideFields(e: EntityRule | undefined, side: "src" | "dst", at: number, ctx: PeerContext, rules: RuleTable, rest: Check[]): void {
+  if (!e) return;
+  const end = (f: FlowContext) => (side === "src" ? f.src : f.dst);
+  if (e.nets && e.nets.length > 0) {
+    const nets = compileNets(e.nets);
+    rest.push((f) => nets(end(f)));
   }
-  if (e.notPorts && e.notPorts.length > 0) {
-    if (side === "src") parts.never = true;
-    else parts.notPorts = compilePorts(e.notPorts);
+  if (e.notNets && e.notNets.length > 0) {
+    const notNets = compileNets(e.notNets);
+    rest.push((f) => !notNets(end(f)));
   }
-  if (e.nets && e.nets.length > 0) parts.nets = compileNets(e.nets);
-  if (e.notNets && e.notNets.length > 0) parts.notNets = compileNets(e.notNets);
-  if (e.domains && e.domains.length > 0) parts.domains = compileDomains(e.domains);
-  // Service matches need the Service inventory (endpoints), which the engine does not model.
-  if (e.services) parts.never = true;
   if (e.selector !== undefined || e.namespaceSelector !== undefined || e.serviceAccounts !== undefined)
-    parts.selection = compileSelection(e.selector, e.namespaceSelector, e.serviceAccounts, ctx);
+    rules.words[at + (side === "src" ? SRC_SEL : DST_SEL)] = compileSelection(e.selector, e.namespaceSelector, e.serviceAccounts, ctx);
   if (e.notSelector !== undefined) {
     // Calico renders notSelector as "not in the IP set of endpoints matching it", so an address
     // that is no endpoint and in no network set passes a notSelector. Calico does not scope
     // notSelector to the policy's namespace (only the positive selector is), and neither do we.
-    parts.notSelection = compileSelection(e.notSelector, undefined, undefined, { ...ctx, namespace: undefined });
+    rules.words[at + (side === "src" ? SRC_NOT_SEL : DST_NOT_SEL)] = compileSelection(e.notSelector, undefined, undefined, { ...ctx, namespace: undefined });
   }
-  return parts;
 }

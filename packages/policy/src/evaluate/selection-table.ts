@@ -1,4 +1,4 @@
-import type { PodEntity } from "./entities.ts";
+import type { Entity, PodEntity } from "./entities.ts";
 
 /**
  * Which pods each compiled rule selection matches, one bit per (pod, selection). A pod's bits sit
@@ -11,6 +11,8 @@ export class SelectionTable {
   bits = new Uint32Array(0);
   /** per selection id: 1 once its column is computed */
   done = new Uint8Array(0);
+  /** each selection's own test by id: for addresses, and for pods until the table is allocated */
+  readonly tests: Array<(e: Entity) => boolean> = [];
 
   constructor(
     readonly pods: readonly PodEntity[],

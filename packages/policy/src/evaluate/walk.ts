@@ -1,5 +1,6 @@
 import type { PodEntity } from "./entities.ts";
 import type { CompiledRule, FlowContext } from "./rule.ts";
+import type { RuleTable } from "./rule-table.ts";
 import type { TierInfo } from "./tiers.ts";
 
 /** Shared between verdicts (a repeated flow gets the same object back), hence frozen. */
@@ -16,6 +17,8 @@ export interface TierSlice {
   tier: TierInfo;
   /** the rules of the applying policies for the direction, in order, Log rules left out */
   rules: CompiledRule[];
+  /** their rows in the RuleTable, which is all the walk reads until a rule matches */
+  rows: Int32Array;
   /** the end-of-tier entry after its index: the tier's default under its last applying policy */
   endOfTier: string;
   /** complete end-of-tier entries by index, built on first use */
@@ -33,16 +36,15 @@ function entry(cache: string[], suffix: string, index: number): string {
  * defaultAction, reported with rule index -1 under the tier's last applying policy, as Felix's
  * end-of-tier rule does; past the last tier the namespace profile allows.
  */
-export function walkTiers(slices: readonly TierSlice[], flow: FlowContext, pod: PodEntity): SideVerdict {
+export function walkTiers(slices: readonly TierSlice[], flow: FlowContext, pod: PodEntity, table: RuleTable): SideVerdict {
   const policies: string[] = [];
   for (let s = 0; s < slices.length; s++) {
     const slice = slices[s]!;
     let decided: CompiledRule | null = null;
-    const rules = slice.rules;
-    for (let r = 0; r < rules.length; r++) {
-      const rule = rules[r]!;
-      if (rule.matches(flow)) {
-        decided = rule;
+    const rows = slice.rows;
+    for (let r = 0; r < rows.length; r++) {
+      if (table.matches(rows[r]!, flow)) {
+        decided = slice.rules[r]!;
         break;
       }
     }
