@@ -23,6 +23,12 @@ export const jobCatalogue = {
     options: { attempts: 6, backoff: { type: "exponential", delay: 2000 } },
     jobId: (p: { deliveryId: string }) => `deliver-alert-${p.deliveryId}`,
   },
+  /** daily: flow_logs partitions for the coming days created, those past retention dropped whole */
+  "flow-retention": {
+    payload: z.object({ retentionDays: z.number().int().min(1).max(3650).default(30) }),
+    options: { attempts: 3, backoff: { type: "exponential", delay: 60_000 } },
+    jobId: undefined,
+  },
   "expire-trials": {
     payload: z.object({}),
     options: { attempts: 3, backoff: { type: "exponential", delay: 60_000 } },
