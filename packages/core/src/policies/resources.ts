@@ -3,7 +3,7 @@ import type { Actor } from "../audit/actor.ts";
 import { runChange, type ChangeContext } from "../audit/change.ts";
 import type { CoreDeps } from "../deps.ts";
 import { badInput, conflict, notFound } from "../errors.ts";
-import { read, mayAccess, requireAccess } from "./access.ts";
+import { read, requireAccess } from "./access.ts";
 import { builtinTierNames } from "./builtin-tiers.ts";
 import { describeKey, isStoredKind, policyKinds, type Identity, type StoredKind } from "./kinds.ts";
 import { parseOne } from "./input.ts";
@@ -115,7 +115,7 @@ export function getResource(deps: CoreDeps, actor: Actor, ref: ResourceRef): Pro
     const row = await findByRef(tx, ref);
     if (!row) return null;
     const identity = identityOfRow(row);
-    if (!mayAccess(auth, "get", { ...identity, clusterId: ref.clusterId })) requireAccess(auth, "get", { ...identity, clusterId: ref.clusterId });
+    requireAccess(auth, "get", { ...identity, clusterId: ref.clusterId });
     return row;
   });
 }
