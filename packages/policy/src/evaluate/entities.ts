@@ -43,10 +43,6 @@ export interface PodEntity {
   sets: AddressSet[];
   /** equal for pods that every policy selector sees alike: same namespace, labels and service account */
   selectionKey: string;
-  /** the namespace profile's trace entry after its index */
-  profileTrace: string;
-  /** complete profile entries by index, built on first use */
-  profileTraces: string[];
 }
 
 export interface AddressEntity {
@@ -142,8 +138,6 @@ export class Inventory {
       ports,
       sets: ip ? this.setsContaining(ip) : [],
       selectionKey: JSON.stringify([namespace, sa, Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]),
-      profileTrace: `|__PROFILE__|__PROFILE__.kns.${namespace}|allow|0`,
-      profileTraces: [],
     };
     this.pods.push(pod);
     this.podsByKey.set(pod.key, pod);

@@ -20,7 +20,7 @@ import { VerdictCache } from "./verdict-cache.ts";
 import { compilePolicy, comparePolicies, type CompiledPolicy, type PolicyInput } from "./policy.ts";
 import type { FlowContext } from "./rule.ts";
 import { compareTiers, tierTable, type TierInfo } from "./tiers.ts";
-import { walkTiers, type Direction, type SideVerdict, type TierSlice } from "./walk.ts";
+import { Traces, walkTiers, type Direction, type SideVerdict, type SliceList, type TierSlice } from "./walk.ts";
 
 export interface PolicySet {
   /** The enforced verdict, its trace, and the pending verdict with staged policies enforced. */
@@ -121,7 +121,8 @@ export function buildPolicySet(resources: Resource[], options: PolicySetOptions 
     }
   };
   const compiled = enforced.map(tryCompile).filter((p): p is CompiledPolicy => p !== undefined);
-  const enforcedList = new PolicyList(compiled, table, inventory.pods.length);
+  const traces = new Traces();
+  const enforcedList = new PolicyList(compiled, table, inventory.pods.length, traces);
 
   let pendingList = enforcedList;
   if (staged.length > 0) {
@@ -135,7 +136,7 @@ export function buildPolicySet(resources: Resource[], options: PolicySetOptions 
         if (c) byKey.set(s.input.key, c);
       }
     }
-    pendingList = new PolicyList([...byKey.values()], table, inventory.pods.length);
+    pendingList = new PolicyList([...byKey.values()], table, inventory.pods.length, traces);
   }
 
   inventory.allocateSelectionCaches(ctx.selections.size);
@@ -157,16 +158,17 @@ export function buildPolicySet(resources: Resource[], options: PolicySetOptions 
   inventory.onAddressIdsReset = () => cache?.clear();
 
   /** The side judged at `self` (egress at the source, ingress at the destination); null when no pod. */
+  const verdicts = traces.verdicts;
   const sideOf = (list: PolicyList, listBit: number, flow: FlowContext, dir: Direction, self: Entity, peer: Entity, key: number): SideVerdict | null => {
     if (self.kind !== "pod") return null;
-    if (key === -1) return walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, self, ruleTable);
+    if (key === -1) return verdicts[walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, ruleTable, traces)]!;
     const a = self.id * 4 + (dir === "egress" ? 0 : 2) + listBit;
-    let side = cache!.get(a, peer.id, key);
-    if (side === undefined) {
-      side = walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, self, ruleTable);
-      cache!.set(a, peer.id, key, side);
+    let id = cache!.get(a, peer.id, key);
+    if (id === -1) {
+      id = walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, ruleTable, traces);
+      cache!.set(a, peer.id, key, id);
     }
-    return side;
+    return verdicts[id]!;
   };
 
   return {
@@ -218,16 +220,16 @@ class PolicyList {
   readonly byTier = new Map<string, CompiledPolicy[]>();
   /** per tier in order: its global policies, and its namespaced ones by namespace */
   private readonly index: Array<{ tier: TierInfo; global: CompiledPolicy[]; byNamespace: Map<string, CompiledPolicy[]> }>;
-  private readonly ingress: Array<TierSlice[] | undefined>;
+  private readonly ingress: Array<SliceList | undefined>;
   /** per namespace, per tier: the policies that may select its pods, in order */
   private readonly candidates = new Map<string, CompiledPolicy[][]>();
   /** slice lists by the policies they hold, shared between pods */
-  private readonly shared = new Map<string, TierSlice[]>();
+  private readonly shared = new Map<string, SliceList>();
   /** both directions' slice lists by PodEntity.selectionKey */
-  private readonly bySelectionKey = new Map<string, { ingress: TierSlice[]; egress: TierSlice[] }>();
-  private readonly egress: Array<TierSlice[] | undefined>;
+  private readonly bySelectionKey = new Map<string, { ingress: SliceList; egress: SliceList }>();
+  private readonly egress: Array<SliceList | undefined>;
 
-  constructor(policies: CompiledPolicy[], table: Map<string, TierInfo>, podCount: number) {
+  constructor(policies: CompiledPolicy[], table: Map<string, TierInfo>, podCount: number, private readonly traces: Traces) {
     for (const p of policies) {
       let list = this.byTier.get(p.tier);
       if (!list) this.byTier.set(p.tier, (list = []));
@@ -257,11 +259,11 @@ class PolicyList {
     this.egress = new Array(podCount);
   }
 
-  ingressOf(pod: PodEntity): TierSlice[] {
+  ingressOf(pod: PodEntity): SliceList {
     return (this.ingress[pod.id] ??= this.applicable(pod).ingress);
   }
 
-  egressOf(pod: PodEntity): TierSlice[] {
+  egressOf(pod: PodEntity): SliceList {
     return (this.egress[pod.id] ??= this.applicable(pod).egress);
   }
 
@@ -270,7 +272,7 @@ class PolicyList {
    * Policies read only a pod's namespace, labels and service account, so pods alike in those
    * share the answer, and one pass over the candidates serves both directions.
    */
-  private applicable(pod: PodEntity): { ingress: TierSlice[]; egress: TierSlice[] } {
+  private applicable(pod: PodEntity): { ingress: SliceList; egress: SliceList } {
     const known = this.bySelectionKey.get(pod.selectionKey);
     if (known) return known;
     let perTier = this.candidates.get(pod.namespace);
@@ -279,14 +281,15 @@ class PolicyList {
       this.candidates.set(pod.namespace, perTier);
     }
     const selecting = perTier.map((candidates) => candidates.filter((p) => (p.ingress !== null || p.egress !== null) && p.selects(pod)));
-    const result = { ingress: this.slices(selecting, "ingress"), egress: this.slices(selecting, "egress") };
+    const result = { ingress: this.slices(selecting, "ingress", pod.namespace), egress: this.slices(selecting, "egress", pod.namespace) };
     this.bySelectionKey.set(pod.selectionKey, result);
     return result;
   }
 
-  private slices(selecting: CompiledPolicy[][], dir: Direction): TierSlice[] {
+  private slices(selecting: CompiledPolicy[][], dir: Direction, namespace: string): SliceList {
     const chosen = selecting.map((policies) => policies.filter((p) => p[dir] !== null));
-    let key: string = dir;
+    // The namespace is part of the key: the profile entry that ends a walk names it.
+    let key = `${namespace}|${dir}`;
     for (const policies of chosen) {
       key += "|";
       for (const p of policies) key += `${p.uid},`;
@@ -295,6 +298,7 @@ class PolicyList {
     const shared = this.shared.get(key);
     if (shared) return shared;
     const slices: TierSlice[] = [];
+    let step = 0;
     chosen.forEach((policies, t) => {
       if (policies.length === 0) return;
       const tier = this.index[t]!.tier;
@@ -306,11 +310,13 @@ class PolicyList {
         rules,
         rows: Int32Array.from(rules, (r) => r.at),
         endOfTier: `|${tier.name}|${last.traceName}|${tier.defaultAction}|-1`,
-        endOfTierTraces: [],
+        step,
       });
+      step += rules.length + 1;
     });
-    this.shared.set(key, slices);
-    return slices;
+    const list: SliceList = { slices, profile: `|__PROFILE__|__PROFILE__.kns.${namespace}|allow|0`, profileStep: step, root: this.traces.root() };
+    this.shared.set(key, list);
+    return list;
   }
 }
 

@@ -41,8 +41,6 @@ export interface CompiledRule {
   at: number;
   /** the trace entry after its index, `|tier|policy|action|ruleIndex`, set by the policy */
   trace: string;
-  /** complete trace entries by index, built on first use */
-  traces: string[];
 }
 
 type Check = (f: FlowContext) => boolean;
@@ -90,7 +88,7 @@ export function compileRule(rule: Rule, index: number, ctx: PeerContext): Compil
     rules.rest.push(rest.length === 1 ? rest[0]! : (f) => rest.every((c) => c(f)));
   }
   const action = rule.action === "Log" ? null : (rule.action.toLowerCase() as TraceAction);
-  return { index, action, at, trace: "", traces: [] };
+  return { index, action, at, trace: "" };
 }
 
 /** One port range and one named port go in the row; any other list is a port check. */

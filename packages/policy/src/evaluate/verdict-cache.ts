@@ -1,84 +1,81 @@
-import type { SideVerdict } from "./walk.ts";
-
 /**
- * Side verdicts by what decides them: the judged pod and direction (and whether the enforced or
- * the pending policies), the peer entity, the protocol and the port. Nothing else a side reads
- * varies between flows with the same key, so a hit is exactly the verdict a walk would give.
- * Real flows repeat (the same client calls the same service again and again), so most verdicts
- * of a long-lived policy set come from here.
+ * Side verdict ids (see Traces) by what decides them: the judged pod and direction (and whether
+ * the enforced or the pending policies), the peer entity, the protocol and the port. Nothing else
+ * a side reads varies between flows with the same key, so a hit is exactly the verdict a walk
+ * would give. Real flows repeat (the same client calls the same service again and again), so
+ * most verdicts of a long-lived policy set come from here.
  *
- * Open addressing over an Int32Array (three key words and the slot's value index), growing by
- * doubling up to `maxEntries` and emptied when full: bounded memory, no per-entry objects.
+ * Open addressing over one Int32Array (three key words and the value per slot), growing by
+ * doubling up to `maxEntries` and emptied when full: bounded memory, nothing for the garbage
+ * collector to visit.
  */
 export class VerdictCache {
   private slots: Int32Array;
-  private values: Array<SideVerdict | undefined>;
   private mask: number;
   private count = 0;
 
   constructor(private readonly maxEntries: number) {
     const initial = Math.min(1 << 12, ceilPowerOfTwo(maxEntries * 2));
     this.slots = new Int32Array(initial * 4).fill(-1);
-    this.values = new Array<SideVerdict | undefined>(initial);
     this.mask = initial - 1;
   }
 
-  get(a: number, b: number, c: number): SideVerdict | undefined {
+  /** The value stored under the key, or -1. */
+  get(a: number, b: number, c: number): number {
     const slots = this.slots;
     let i = hash(a, b, c) & this.mask;
     for (;;) {
       const at = i * 4;
       const k = slots[at]!;
-      if (k === -1) return undefined;
-      if (k === a && slots[at + 1] === b && slots[at + 2] === c) return this.values[i];
+      if (k === -1) return -1;
+      if (k === a && slots[at + 1] === b && slots[at + 2] === c) return slots[at + 3]!;
       i = (i + 1) & this.mask;
     }
   }
 
-  set(a: number, b: number, c: number, v: SideVerdict): void {
+  /** Stores a value (not -1) under a key whose first word is not -1. */
+  set(a: number, b: number, c: number, value: number): void {
     if (this.count * 2 >= this.mask + 1) {
       if (this.mask + 1 < ceilPowerOfTwo(this.maxEntries * 2)) this.grow();
       else this.clear();
     }
-    this.insert(a, b, c, v);
+    this.insert(a, b, c, value);
   }
 
   clear(): void {
     this.slots.fill(-1);
-    this.values.fill(undefined);
     this.count = 0;
   }
 
-  private insert(a: number, b: number, c: number, v: SideVerdict): void {
+  private insert(a: number, b: number, c: number, value: number): void {
     const slots = this.slots;
     let i = hash(a, b, c) & this.mask;
-    while (slots[i * 4] !== -1) {
+    for (;;) {
       const at = i * 4;
-      if (slots[at] === a && slots[at + 1] === b && slots[at + 2] === c) {
-        this.values[i] = v;
+      const k = slots[at]!;
+      if (k === -1) {
+        slots[at] = a;
+        slots[at + 1] = b;
+        slots[at + 2] = c;
+        slots[at + 3] = value;
+        this.count++;
+        return;
+      }
+      if (k === a && slots[at + 1] === b && slots[at + 2] === c) {
+        slots[at + 3] = value;
         return;
       }
       i = (i + 1) & this.mask;
     }
-    slots[i * 4] = a;
-    slots[i * 4 + 1] = b;
-    slots[i * 4 + 2] = c;
-    this.values[i] = v;
-    this.count++;
   }
 
   private grow(): void {
-    const oldSlots = this.slots;
-    const oldValues = this.values;
+    const old = this.slots;
     const size = (this.mask + 1) * 2;
     this.slots = new Int32Array(size * 4).fill(-1);
-    this.values = new Array<SideVerdict | undefined>(size);
     this.mask = size - 1;
     this.count = 0;
-    for (let i = 0; i < oldValues.length; i++) {
-      const k = oldSlots[i * 4]!;
-      if (k !== -1) this.insert(k, oldSlots[i * 4 + 1]!, oldSlots[i * 4 + 2]!, oldValues[i]!);
-    }
+    for (let at = 0; at < old.length; at += 4) if (old[at] !== -1) this.insert(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
   }
 }
 
