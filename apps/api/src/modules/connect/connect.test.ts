@@ -191,6 +191,22 @@ describe("flow batches", () => {
   });
 });
 
+describe("flow partitions dropped by retention elsewhere", () => {
+  it("stores a batch for a day whose partition another process dropped since this one created it", async () => {
+    const r = await register();
+    const day = { ...record(0), start_time: 1_795_000_000 + 86_400 * 9 };
+    const first = randomUUID();
+    r.conn.send({ type: "flowBatch", id: first, records: [day] });
+    expect(await r.conn.next()).toMatchObject({ type: "flowAck", id: first });
+    await db.system.$executeRawUnsafe(`DROP TABLE "flow_logs_p20261127"`);
+    const second = randomUUID();
+    r.conn.send({ type: "flowBatch", id: second, records: [day] });
+    expect(await r.conn.next()).toEqual({ type: "flowAck", id: second, duplicate: false });
+    expect(await flowRows(r.clusterId)).toBe(1);
+    r.conn.ws.close();
+  });
+});
+
 describe("credential rotation and revocation", () => {
   it("sends a rotated credential over the connection; the old one works for the overlap window only", async () => {
     const r = await register();

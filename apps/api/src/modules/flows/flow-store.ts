@@ -19,6 +19,9 @@ export interface StoredBatch {
 
 export class BatchRefused extends Error {}
 
+/** "no partition of relation found for row" */
+const NO_PARTITION = "23514";
+
 /** COPY text for records of one batch: one line per record, columns as FLOW_COLUMNS. */
 export function copyRows(tenantId: string, clusterId: string, batchId: string, records: Record<string, unknown>[]): string {
   let out = "";
@@ -56,6 +59,17 @@ export class FlowStore {
   }
 
   async store(args: { tenantId: string; clusterId: string; batchId: string; records: Record<string, unknown>[]; receivedAt: Date }): Promise<StoredBatch> {
+    try {
+      return await this.storeOnce(args);
+    } catch (e) {
+      // retention (another process) dropped a partition this process still believed in: create it and retry
+      if ((e as { code?: string }).code !== NO_PARTITION) throw e;
+      this.partitions.clear();
+      return this.storeOnce(args);
+    }
+  }
+
+  private async storeOnce(args: { tenantId: string; clusterId: string; batchId: string; records: Record<string, unknown>[]; receivedAt: Date }): Promise<StoredBatch> {
     for (const [i, r] of args.records.entries()) {
       const problem = flowRecordProblem(r);
       if (problem) throw new BatchRefused(`record ${i}: ${problem}`);
