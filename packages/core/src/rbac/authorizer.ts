@@ -1,7 +1,7 @@
 import type { Tx } from "@palisade/db";
 import { forbidden } from "../errors.ts";
 import { builtinRoles } from "./builtin-roles.ts";
-import { namespacedResources, roleRulesSchema, tieredResources, type RbacResource, type RoleRule, type Verb } from "./rules.ts";
+import { clusterScopedResources, namespacedResources, roleRulesSchema, tieredResources, type RbacResource, type RoleRule, type Verb } from "./rules.ts";
 
 export interface Scope {
   clusterId?: string | null;
@@ -24,9 +24,10 @@ function ruleAllows(rule: RoleRule, verb: Verb, resource: RbacResource, scope: S
   if (rule.clusters && scope.clusterId && !rule.clusters.includes(scope.clusterId)) return false;
   if (tieredResources.has(resource) && rule.tiers && !rule.tiers.includes(scope.tier ?? "")) return false;
   if (namespacedResources.has(resource) && rule.namespaces) {
-    // As in Kubernetes RBAC, a rule limited to namespaces grants nothing cluster-wide.
     if (!scope.namespace || !rule.namespaces.includes(scope.namespace)) return false;
   }
+  // As in Kubernetes RBAC, a rule limited to namespaces grants nothing cluster-wide.
+  if (clusterScopedResources.has(resource) && rule.namespaces) return false;
   return true;
 }
 
@@ -89,7 +90,8 @@ export class Authorizer {
       r.resources.includes(resource) &&
       (!r.clusters || (scope.clusterId !== null && r.clusters.includes(scope.clusterId!))) &&
       (!tieredResources.has(resource) || !r.tiers || (scope.tier !== null && r.tiers.includes(scope.tier!))) &&
-      (!namespacedResources.has(resource) || !r.namespaces || (scope.namespace !== null && r.namespaces.includes(scope.namespace!)));
+      (!namespacedResources.has(resource) || !r.namespaces || (scope.namespace !== null && r.namespaces.includes(scope.namespace!))) &&
+      (!clusterScopedResources.has(resource) || !r.namespaces);
     return this.userRules.some(fits) && (this.tokenRules === null || this.tokenRules.some(fits));
   }
 }

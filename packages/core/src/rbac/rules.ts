@@ -53,3 +53,5 @@ export const namespacedResources: ReadonlySet<RbacResource> = new Set<RbacResour
   "networkpolicies.k8s",
   "networksets",
 ]);
+/** Policy resources outside any namespace: a rule limited to namespaces does not grant them (as in Kubernetes RBAC). */
+export const clusterScopedResources: ReadonlySet<RbacResource> = new Set<RbacResource>(["tiers", "tier.globalnetworkpolicies", "tier.stagedglobalnetworkpolicies", "globalnetworksets"]);
