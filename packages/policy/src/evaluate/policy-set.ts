@@ -159,6 +159,9 @@ export function buildPolicySet(resources: Resource[], options: PolicySetOptions 
 
   /** The side judged at `self` (egress at the source, ingress at the destination); null when no pod. */
   const verdicts = traces.verdicts;
+  // The flow as rules see it, refilled by every evaluate: evaluation is synchronous and nothing
+  // keeps it, so one object serves every flow instead of one allocation each.
+  const scratch: FlowContext = { src: undefined as unknown as Entity, dst: undefined as unknown as Entity, protocol: -1, port: undefined, domains: undefined, icmp: undefined };
   const sideOf = (list: PolicyList, listBit: number, flow: FlowContext, dir: Direction, self: Entity, peer: Entity, key: number): SideVerdict | null => {
     if (self.kind !== "pod") return null;
     if (key === -1) return verdicts[walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, ruleTable, traces)]!;
@@ -180,14 +183,13 @@ export function buildPolicySet(resources: Resource[], options: PolicySetOptions 
     evaluate(flow: Flow): Verdict {
       const src = resolve(flow.src, "src");
       const dst = resolve(flow.dst, "dst", flow.domains);
-      const ctxFlow: FlowContext = {
-        src,
-        dst,
-        protocol: protocolNumber(flow.protocol) ?? -1,
-        port: flow.port,
-        domains: flow.domains,
-        icmp: flow.icmp,
-      };
+      const ctxFlow = scratch;
+      ctxFlow.src = src;
+      ctxFlow.dst = dst;
+      ctxFlow.protocol = flow.protocol === "TCP" ? 6 : flow.protocol === "UDP" ? 17 : (protocolNumber(flow.protocol) ?? -1);
+      ctxFlow.port = flow.port;
+      ctxFlow.domains = flow.domains;
+      ctxFlow.icmp = flow.icmp;
       // A side reads the flow's domains and ICMP fields only through rules that name them; flows
       // carrying them are judged afresh rather than widening every cache key.
       const key = cache === null || flow.icmp !== undefined || (flow.domains !== undefined && flow.domains.length > 0) ? -1 : cacheKey(ctxFlow.protocol, flow.port);

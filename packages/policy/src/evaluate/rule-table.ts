@@ -19,7 +19,14 @@ export const SRC_NOT_SEL = 9;
 export const DST_NOT_SEL = 10;
 export const REST = 11; // index in rest, -1 none
 export const NEVER = 12; // 1: the rule can never match (source ports, services)
-export const WIDTH = 13;
+// `nets` of exactly one IPv4 CIDR, the common case, as network and mask (int32); NETS says which
+// sides have one: 1 source, 2 destination.
+export const NETS = 13;
+export const SRC_NET = 14;
+export const SRC_MASK = 15;
+export const DST_NET = 16;
+export const DST_MASK = 17;
+export const WIDTH = 18;
 
 export type PortCheck = (port: number | undefined, proto: number, e: Entity) => boolean;
 
@@ -41,6 +48,7 @@ export class RuleTable {
     const at = this.count++ * WIDTH;
     this.words.fill(-1, at, at + WIDTH);
     this.words[at + NEVER] = 0;
+    this.words[at + NETS] = 0;
     return at;
   }
 
@@ -74,6 +82,11 @@ export class RuleTable {
     }
     const notPorts = w[at + NOT_PORTS]!;
     if (notPorts !== -1 && this.portChecks[notPorts]!(f.port, f.protocol, f.dst)) return false;
+    const nets = w[at + NETS]!;
+    if (nets !== 0) {
+      if ((nets & 1) !== 0 && !inNet(f.src, w[at + SRC_NET]!, w[at + SRC_MASK]!)) return false;
+      if ((nets & 2) !== 0 && !inNet(f.dst, w[at + DST_NET]!, w[at + DST_MASK]!)) return false;
+    }
     const rest = w[at + REST]!;
     if (rest !== -1 && !this.rest[rest]!(f)) return false;
     let sel = w[at + DST_SEL]!;
@@ -86,6 +99,11 @@ export class RuleTable {
     if (sel !== -1 && this.selected(sel, f.src)) return false;
     return true;
   }
+}
+
+function inNet(e: Entity, net: number, mask: number): boolean {
+  const ip = e.ip;
+  return ip !== undefined && ip.version === 4 && (ip.v4 & mask) === net;
 }
 
 function hasNamedPort(e: Entity, name: string, proto: number, port: number): boolean {

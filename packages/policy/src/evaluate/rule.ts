@@ -3,7 +3,13 @@ import { parsePort, type PortSpec } from "../net/ports.ts";
 import type { EntityRule, ICMPFields, Rule } from "../resources/types.ts";
 import type { Entity } from "./entities.ts";
 import { compileDomains, compileNets, compilePorts, compileSelection, type PeerContext } from "./peer.ts";
+import { parseCidr } from "../net/ip.ts";
 import {
+  DST_MASK,
+  DST_NET,
+  NETS,
+  SRC_MASK,
+  SRC_NET,
   DST_NOT_SEL,
   DST_SEL,
   NEVER,
@@ -123,7 +129,13 @@ function icmpMatcher(icmp: ICMPFields): Check {
 function sideFields(e: EntityRule | undefined, side: "src" | "dst", at: number, ctx: PeerContext, rules: RuleTable, rest: Check[]): void {
   if (!e) return;
   const end = (f: FlowContext) => (side === "src" ? f.src : f.dst);
-  if (e.nets && e.nets.length > 0) {
+  const one = e.nets && e.nets.length === 1 ? parseCidr(e.nets[0]!) : undefined;
+  if (one !== undefined && one.version === 4) {
+    const w = rules.words;
+    w[at + NETS]! |= side === "src" ? 1 : 2;
+    w[at + (side === "src" ? SRC_NET : DST_NET)] = one.v4base | 0;
+    w[at + (side === "src" ? SRC_MASK : DST_MASK)] = one.v4mask | 0;
+  } else if (e.nets && e.nets.length > 0) {
     const nets = compileNets(e.nets);
     rest.push((f) => nets(end(f)));
   }
