@@ -4,4 +4,6 @@ import type { Subject } from "../rbac/authorizer.ts";
 export interface Actor extends Subject {
   sourceAddress: string | null;
   requestId: string | null;
+  /** who acts: a user (through one of its tokens; the default) or a cluster's connector */
+  actorKind?: "user" | "cluster";
 }

@@ -40,7 +40,7 @@ export async function appendAuditEvents(tx: Tx, actor: Actor, entries: readonly 
       tenantId: actor.tenantId,
       seq,
       at,
-      actorKind: "user",
+      actorKind: actor.actorKind ?? "user",
       actorId: actor.userId,
       actorDisplay: actor.display,
       sourceAddress: actor.sourceAddress,
