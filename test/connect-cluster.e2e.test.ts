@@ -164,6 +164,17 @@ describe("connecting a cluster with curl | bash", () => {
     });
     expect(view.connection).toMatchObject({ calicoVersion: "v3.28.0", nodes: 2 });
     expect(view.connection.pods).toBe(sim.list("v1", "Pod").length);
+    const inv = await graphql<{ cluster: { inventory: { namespaces: { name: string }[]; workloads: { namespace: string; name: string; ip: string | null }[]; serviceAccounts: { name: string }[] } } }>(
+      url,
+      `query ($id: ID!) { cluster(id: $id) { inventory { namespaces { name labels } workloads { namespace name labels ip } serviceAccounts { namespace name } } } }`,
+      { id: cluster.id },
+      me.token,
+    );
+    expect(inv.errors).toBeUndefined();
+    const { namespaces, workloads } = inv.data!.cluster.inventory;
+    expect(namespaces.map((n) => n.name)).toEqual(expect.arrayContaining(sim.list("v1", "Namespace").map((n) => n.metadata.name)));
+    const pod = sim.list("v1", "Pod").find((p) => p.metadata.namespace !== "palisade-system")!;
+    expect(workloads).toContainEqual(expect.objectContaining({ namespace: pod.metadata.namespace, name: pod.metadata.name, ip: (pod.status as { podIP?: string }).podIP ?? null }));
   });
 
   it("stores every flow record the simulator writes, once", async () => {

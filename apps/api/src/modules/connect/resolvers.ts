@@ -28,6 +28,10 @@ export const connectResolvers = {
       const row = await ctx.deps.db.withTenant(c.tenantId, (tx) => tx.clusterConnection.findUnique({ where: { clusterId: c.id } }));
       return { desiredRevision: String(c.desiredRevision ?? 0), appliedRevision: String(row?.appliedRevision ?? 0), errors: (row?.syncErrors as unknown[]) ?? [] };
     },
+    inventory: async (c: Cluster, _: unknown, ctx: Context) => {
+      const row = await ctx.deps.db.withTenant(c.tenantId, (tx) => tx.clusterConnection.findUnique({ where: { clusterId: c.id }, select: { inventory: true } }));
+      return row?.inventory ?? null;
+    },
     flowRecordCount: async (c: Cluster, _: unknown, ctx: Context) => {
       const rows = await ctx.deps.db.withTenant(c.tenantId, (tx) => tx.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM flow_logs WHERE cluster_id = ${c.id}::uuid`);
       return Number(rows[0]?.n ?? 0);

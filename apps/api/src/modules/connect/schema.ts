@@ -28,7 +28,20 @@ export const connectTypeDefs = /* GraphQL */ `
     errors: [SyncError!]!
   }
 
+  type InventoryNamespace { name: String! labels: JSONObject! }
+  type InventoryWorkload { namespace: String! name: String! labels: JSONObject! serviceAccount: String ip: String }
+  type InventoryServiceAccount { namespace: String! name: String! labels: JSONObject! }
+
+  "The cluster's namespaces, pods and service accounts as the connector last reported them."
+  type ClusterInventory {
+    namespaces: [InventoryNamespace!]!
+    workloads: [InventoryWorkload!]!
+    serviceAccounts: [InventoryServiceAccount!]!
+  }
+
   extend type Cluster {
+    "null until the connector has reported"
+    inventory: ClusterInventory
     connection: ClusterConnection!
     sync: ClusterSync!
     "flow log records stored for this cluster"
