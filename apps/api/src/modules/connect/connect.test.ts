@@ -191,6 +191,52 @@ describe("flow batches", () => {
   });
 });
 
+describe("subscription clusterStatus(clusterId)", () => {
+  it("starts with the current state, then follows the connector connecting and disconnecting", async () => {
+    const c = await newCluster();
+    const client = t.ws(c.me.token);
+    const seen: { state: string; since: string | null; connectorVersion: string | null }[] = [];
+    const errors: unknown[] = [];
+    const stop = client.subscribe<{ clusterStatus: { state: string; since: string | null; connectorVersion: string | null } }>(
+      { query: `subscription ($id: ID!) { clusterStatus(clusterId: $id) { state since connectorVersion } }`, variables: { id: c.clusterId } },
+      { next: (r) => (r.data ? seen.push(r.data.clusterStatus) : errors.push(r.errors)), error: (e) => errors.push(e), complete: () => {} },
+    );
+    try {
+      await expect.poll(() => seen.map((s) => s.state)).toEqual(["PENDING"]);
+      const conn = await dial();
+      conn.send(hello(c.uid, { registrationToken: c.token }));
+      await conn.next();
+      await expect.poll(() => seen.map((s) => s.state)).toEqual(["PENDING", "CONNECTED"]);
+      expect(seen[1]).toMatchObject({ connectorVersion: "0.1.0", since: expect.any(String) });
+      conn.ws.close();
+      await expect.poll(() => seen.map((s) => s.state)).toEqual(["PENDING", "CONNECTED", "DISCONNECTED"]);
+      expect(seen[2]!.since).toEqual(expect.any(String));
+      expect(errors).toEqual([]);
+    } finally {
+      stop();
+      await client.dispose();
+    }
+  });
+
+  it("is refused for a cluster of another tenant", async () => {
+    const mine = await newCluster();
+    const theirs = await newCluster();
+    const client = t.ws(mine.me.token);
+    const errors: { extensions?: { code?: string } }[] = [];
+    const stop = client.subscribe({ query: `subscription ($id: ID!) { clusterStatus(clusterId: $id) { state } }`, variables: { id: theirs.clusterId } }, {
+      next: (r) => errors.push(...((r.errors ?? []) as never[])),
+      error: (e) => errors.push(...(Array.isArray(e) ? e : [e])),
+      complete: () => {},
+    });
+    try {
+      await expect.poll(() => errors.map((e) => e.extensions?.code)).toEqual(["NOT_FOUND"]);
+    } finally {
+      stop();
+      await client.dispose();
+    }
+  });
+});
+
 describe("flow partitions dropped by retention elsewhere", () => {
   it("stores a batch for a day whose partition another process dropped since this one created it", async () => {
     const r = await register();
