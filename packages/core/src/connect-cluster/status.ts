@@ -26,9 +26,13 @@ export const clusterStatusChannel = (clusterId: string) => `cluster-status:${clu
 export const connectorControlChannel = (clusterId: string) => `connector-control:${clusterId}`;
 export type ConnectorControl = { action: "rotate"; overlapSeconds: number } | { action: "disconnect"; reason: string };
 
-export function statusView(clusterId: string, c: ClusterConnection | null): ClusterStatusView {
-  const state: ConnectionState = !c ? "PENDING" : c.connected ? "CONNECTED" : c.disconnectedAt ? "DISCONNECTED" : "PENDING";
-  const since = state === "CONNECTED" ? c!.connectedAt : state === "DISCONNECTED" ? c!.disconnectedAt : null;
+/** A connection silent this long is shown DISCONNECTED even if no process could record it (its API process died). */
+export const STALE_AFTER_MS = 60_000;
+
+export function statusView(clusterId: string, c: ClusterConnection | null, now?: Date): ClusterStatusView {
+  const stale = !!c?.connected && !!now && !!c.lastHeartbeatAt && now.getTime() - c.lastHeartbeatAt.getTime() > STALE_AFTER_MS;
+  const state: ConnectionState = !c ? "PENDING" : c.connected && !stale ? "CONNECTED" : c.disconnectedAt || stale ? "DISCONNECTED" : "PENDING";
+  const since = state === "CONNECTED" ? c!.connectedAt : state === "DISCONNECTED" ? (stale ? c!.lastHeartbeatAt : c!.disconnectedAt) : null;
   return {
     clusterId,
     state,
@@ -44,8 +48,9 @@ export function statusView(clusterId: string, c: ClusterConnection | null): Clus
   };
 }
 
-export async function clusterStatus(tx: Tx, clusterId: string): Promise<ClusterStatusView> {
-  return statusView(clusterId, await tx.clusterConnection.findUnique({ where: { clusterId } }));
+/** `now`: judge staleness (a connection whose heartbeats stopped without a close being recorded). */
+export async function clusterStatus(tx: Tx, clusterId: string, now?: Date): Promise<ClusterStatusView> {
+  return statusView(clusterId, await tx.clusterConnection.findUnique({ where: { clusterId } }), now);
 }
 
 interface Deps {

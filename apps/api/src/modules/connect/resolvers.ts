@@ -23,7 +23,7 @@ async function ownCluster(ctx: Context, tenantId: string, clusterId: string): Pr
 
 export const connectResolvers = {
   Cluster: {
-    connection: (c: Cluster, _: unknown, ctx: Context) => ctx.deps.db.withTenant(c.tenantId, (tx) => clusterStatus(tx, c.id)),
+    connection: (c: Cluster, _: unknown, ctx: Context) => ctx.deps.db.withTenant(c.tenantId, (tx) => clusterStatus(tx, c.id, ctx.deps.now())),
     sync: async (c: Cluster, _: unknown, ctx: Context) => {
       const row = await ctx.deps.db.withTenant(c.tenantId, (tx) => tx.clusterConnection.findUnique({ where: { clusterId: c.id } }));
       return { desiredRevision: String(c.desiredRevision ?? 0), appliedRevision: String(row?.appliedRevision ?? 0), errors: (row?.syncErrors as unknown[]) ?? [] };
