@@ -23,6 +23,7 @@ export { connect, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from "./connect.ts";
 export type { Actor } from "./audit/actor.ts";
 export type { AuditFilter } from "./audit/filter.ts";
 export { matchesFilter } from "./audit/filter.ts";
+export { runChange } from "./audit/change.ts";
 export { auditChannel, type PublishedAuditEvent } from "./audit/events-channel.ts";
 export { listAuditEvents, verifyAuditChain, maySeeEvent } from "./audit/queries.ts";
 export { createAlertRule, deleteAlertRule, listAlertRules } from "./audit/alert-rules.ts";

@@ -5,6 +5,7 @@ import { announceAuthChange, buildDeps, openApiDatabase, PUBLIC_URL, startApi, t
 import { onlyError } from "../../../test/graphql-client.ts";
 import { tablesContaining } from "../../../test/secret-scan.ts";
 import { createPromo, signUpProvisioned, type ProvisionedTenant } from "../../../test/signups.ts";
+import { inviteTeammate } from "../users/teammates.testing.ts";
 
 const NOW = new Date("2026-05-04T12:00:00.000Z");
 
@@ -157,5 +158,28 @@ describe("a tenant whose trial has ended", () => {
     expect(onlyError(await t.gql(REVOKE, { id: cluster.id }, me.token)).extensions?.code).toBe("FORBIDDEN");
     expect(await db.system.cluster.count({ where: { tenantId: me.tenantId } })).toBe(2);
     expect(await db.system.registrationToken.count({ where: { tenantId: me.tenantId, revokedAt: null } })).toBe(2);
+  });
+});
+
+describe("cluster changes on the record", () => {
+  it("writes an audit event for each cluster change, and a refusal for a viewer who tries one", async () => {
+    const me = await tenant();
+    const created = await t.gql<Created>(CREATE, { name: "audited" }, me.token);
+    const clusterId = created.data!.createCluster.cluster.id;
+    await t.gql(ISSUE, { id: clusterId }, me.token);
+    await t.gql(REVOKE, { id: clusterId }, me.token);
+    const events = await db.system.auditEvent.findMany({ where: { tenantId: me.tenantId, kind: "Cluster" }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => [e.verb, e.outcome, e.clusterId])).toEqual([
+      ["create", "ALLOWED", clusterId],
+      ["issue-registration-token", "ALLOWED", clusterId],
+      ["revoke-registration-tokens", "ALLOWED", clusterId],
+    ]);
+
+    const viewer = await inviteTeammate(t, me.token, `viewer-${Date.now()}@${me.email.split("@")[1]}`, ["viewer"]);
+    const refused = onlyError(await t.gql(CREATE, { name: "not-allowed" }, viewer));
+    expect(refused.extensions?.code).toBe("FORBIDDEN");
+    expect(await db.system.cluster.count({ where: { tenantId: me.tenantId, name: "not-allowed" } })).toBe(0);
+    const refusal = await db.system.auditEvent.findFirst({ where: { tenantId: me.tenantId, kind: "Cluster", outcome: "REFUSED" } });
+    expect(refusal?.verb).toBe("create");
   });
 });
