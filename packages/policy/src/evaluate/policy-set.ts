@@ -20,7 +20,7 @@ import { VerdictCache } from "./verdict-cache.ts";
 import { compilePolicy, comparePolicies, type CompiledPolicy, type PolicyInput } from "./policy.ts";
 import type { FlowContext } from "./rule.ts";
 import { compareTiers, tierTable, type TierInfo } from "./tiers.ts";
-import { Traces, walkTiers, type Direction, type SideVerdict, type SliceList, type TierSlice } from "./walk.ts";
+import { sliceList, Traces, walkTiers, type Direction, type SideVerdict, type SliceList, type TierSlice } from "./walk.ts";
 
 export interface PolicySet {
   /** The enforced verdict, its trace, and the pending verdict with staged policies enforced. */
@@ -122,7 +122,7 @@ export function buildPolicySet(resources: Resource[], options: PolicySetOptions 
   };
   const compiled = enforced.map(tryCompile).filter((p): p is CompiledPolicy => p !== undefined);
   const traces = new Traces();
-  const enforcedList = new PolicyList(compiled, table, inventory.pods.length, traces);
+  const enforcedList = new PolicyList(compiled, table, inventory.pods.length);
 
   let pendingList = enforcedList;
   if (staged.length > 0) {
@@ -136,7 +136,7 @@ export function buildPolicySet(resources: Resource[], options: PolicySetOptions 
         if (c) byKey.set(s.input.key, c);
       }
     }
-    pendingList = new PolicyList([...byKey.values()], table, inventory.pods.length, traces);
+    pendingList = new PolicyList([...byKey.values()], table, inventory.pods.length);
   }
 
   inventory.allocateSelectionCaches(ctx.selections.size);
@@ -231,7 +231,7 @@ class PolicyList {
   private readonly bySelectionKey = new Map<string, { ingress: SliceList; egress: SliceList }>();
   private readonly egress: Array<SliceList | undefined>;
 
-  constructor(policies: CompiledPolicy[], table: Map<string, TierInfo>, podCount: number, private readonly traces: Traces) {
+  constructor(policies: CompiledPolicy[], table: Map<string, TierInfo>, podCount: number) {
     for (const p of policies) {
       let list = this.byTier.get(p.tier);
       if (!list) this.byTier.set(p.tier, (list = []));
@@ -300,23 +300,17 @@ class PolicyList {
     const shared = this.shared.get(key);
     if (shared) return shared;
     const slices: TierSlice[] = [];
-    let step = 0;
+    const rows: Int32Array[] = [];
     chosen.forEach((policies, t) => {
       if (policies.length === 0) return;
       const tier = this.index[t]!.tier;
       const last = policies[policies.length - 1]!;
       // Log rules only record; they never decide, so the walk skips them.
       const rules = policies.flatMap((p) => p[dir]!.filter((r) => r.action !== null));
-      slices.push({
-        tier,
-        rules,
-        rows: Int32Array.from(rules, (r) => r.at),
-        endOfTier: `|${tier.name}|${last.traceName}|${tier.defaultAction}|-1`,
-        step,
-      });
-      step += rules.length + 1;
+      slices.push({ tier, rules, endOfTier: `|${tier.name}|${last.traceName}|${tier.defaultAction}|-1` });
+      rows.push(Int32Array.from(rules, (r) => r.at));
     });
-    const list: SliceList = { slices, profile: `|__PROFILE__|__PROFILE__.kns.${namespace}|allow|0`, profileStep: step, root: this.traces.root() };
+    const list = sliceList(slices, `|__PROFILE__|__PROFILE__.kns.${namespace}|allow|0`, rows);
     this.shared.set(key, list);
     return list;
   }

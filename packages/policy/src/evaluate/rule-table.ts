@@ -26,7 +26,12 @@ export const SRC_NET = 14;
 export const SRC_MASK = 15;
 export const DST_NET = 16;
 export const DST_MASK = 17;
-export const WIDTH = 18;
+export const ACTION = 18; // ALLOW, DENY, PASS or LOG
+export const WIDTH = 19;
+export const ALLOW = 0;
+export const DENY = 1;
+export const PASS = 2;
+export const LOG = 3;
 
 export type PortCheck = (port: number | undefined, proto: number, e: Entity) => boolean;
 

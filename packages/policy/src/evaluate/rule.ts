@@ -5,6 +5,11 @@ import type { Entity } from "./entities.ts";
 import { compileDomains, compileNets, compilePorts, compileSelection, type PeerContext } from "./peer.ts";
 import { parseCidr } from "../net/ip.ts";
 import {
+  ACTION,
+  ALLOW,
+  DENY,
+  LOG,
+  PASS,
   DST_MASK,
   DST_NET,
   NETS,
@@ -94,6 +99,7 @@ export function compileRule(rule: Rule, index: number, ctx: PeerContext): Compil
     rules.rest.push(rest.length === 1 ? rest[0]! : (f) => rest.every((c) => c(f)));
   }
   const action = rule.action === "Log" ? null : (rule.action.toLowerCase() as TraceAction);
+  w[at + ACTION] = action === null ? LOG : action === "allow" ? ALLOW : action === "deny" ? DENY : PASS;
   return { index, action, at, trace: "" };
 }
 

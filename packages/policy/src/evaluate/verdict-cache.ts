@@ -5,9 +5,9 @@
  * would give. Real flows repeat (the same client calls the same service again and again), so
  * most verdicts of a long-lived policy set come from here.
  *
- * Open addressing over one Int32Array (three key words and the value per slot), growing by
- * doubling up to `maxEntries` and emptied when full: bounded memory, nothing for the garbage
- * collector to visit.
+ * Open addressing over one Int32Array (three key words and the value per slot), growing fourfold
+ * up to `maxEntries` (rehashing is random writes into a large table, so fewer, bigger steps) and
+ * emptied when full: bounded memory, nothing for the garbage collector to visit.
  */
 export class VerdictCache {
   private slots: Int32Array;
@@ -71,7 +71,7 @@ export class VerdictCache {
 
   private grow(): void {
     const old = this.slots;
-    const size = (this.mask + 1) * 2;
+    const size = Math.min((this.mask + 1) * 4, ceilPowerOfTwo(this.maxEntries * 2));
     this.slots = new Int32Array(size * 4).fill(-1);
     this.mask = size - 1;
     this.count = 0;

@@ -1,5 +1,5 @@
 import type { CompiledRule, FlowContext } from "./rule.ts";
-import type { RuleTable } from "./rule-table.ts";
+import { ACTION, PASS, type RuleTable } from "./rule-table.ts";
 import type { TierInfo } from "./tiers.ts";
 
 /** Shared between verdicts (every flow that takes the same path gets the same object), hence frozen. */
@@ -16,57 +16,57 @@ export interface TierSlice {
   tier: TierInfo;
   /** the rules of the applying policies for the direction, in order, Log rules left out */
   rules: CompiledRule[];
-  /** their rows in the RuleTable, which is all the walk reads until a rule matches */
-  rows: Int32Array;
   /** the end-of-tier entry after its index: the tier's default under its last applying policy */
   endOfTier: string;
-  /** the first step number of this slice in its list: one per rule, then one for the end of tier */
-  step: number;
 }
 
 /** The tiers that apply to the pods of one namespace, alike for their policies, in one direction. */
 export interface SliceList {
   slices: TierSlice[];
+  /**
+   * All the walk reads until its verdict: per slice, its rule count, 1 when the tier's default
+   * is Deny (else 0), then the rules' rows in the RuleTable.
+   */
+  program: Int32Array;
   /** the namespace profile's entry after its index */
   profile: string;
-  /** the step number of the profile */
-  profileStep: number;
-  /** the paths walked so far, as a trie of steps */
-  root: TraceNode;
+  /**
+   * Verdict ids by path. A path is the rule (or end of tier) each visited slice ended at, as a
+   * number in mixed radix (slice i counting rules_i + 1); unvisited slices count 0, which is
+   * unambiguous because the visited ones decide where the walk stops. Dense while the radix
+   * product is small, else a map.
+   */
+  ids: Int32Array | null;
+  byPath: Map<number | string, number> | null;
+  /** the radix product, past 2^53 meaning the path is keyed by its text */
+  paths: number;
 }
 
-/**
- * A path through a slice list: the trace so far and, when the path ends, its verdict. Flows
- * that take the same path share the node, so a verdict costs no allocation once its path is
- * known and the verdict cache can hold a number instead of an object.
- */
-export interface TraceNode {
-  policies: string[];
-  next: Array<TraceNode | undefined>;
-  /** the verdict's id in Traces when the path ends here, else -1 */
-  id: number;
+const DENSE_PATHS = 4096;
+
+export function sliceList(slices: TierSlice[], profile: string, rows: Int32Array[]): SliceList {
+  const program: number[] = [];
+  let paths = 1;
+  slices.forEach((slice, i) => {
+    program.push(rows[i]!.length, slice.tier.defaultAction === "deny" ? 1 : 0, ...rows[i]!);
+    paths *= rows[i]!.length + 1;
+  });
+  const dense = paths <= DENSE_PATHS;
+  return {
+    slices,
+    program: Int32Array.from(program),
+    profile,
+    ids: dense ? new Int32Array(paths).fill(-1) : null,
+    byPath: dense ? null : new Map(),
+    paths,
+  };
 }
 
 /** Every side verdict of a policy set by id. */
 export class Traces {
   readonly verdicts: SideVerdict[] = [];
-
-  root(): TraceNode {
-    return { policies: [], next: [], id: -1 };
-  }
-
-  /** The node after `node` with one more trace entry, ending the path with `action` if given. */
-  extend(node: TraceNode, step: number, suffix: string, action: "allow" | "deny" | null): TraceNode {
-    const policies = Object.freeze([...node.policies, node.policies.length + suffix]) as string[];
-    let id = -1;
-    if (action !== null) {
-      id = this.verdicts.length;
-      this.verdicts.push(Object.freeze({ action, policies }));
-    }
-    const next: TraceNode = { policies, next: [], id };
-    node.next[step] = next;
-    return next;
-  }
+  /** the decisions of the walk in progress, per visited slice */
+  decisions = new Int32Array(16);
 }
 
 /**
@@ -77,23 +77,59 @@ export class Traces {
  * profile allows.
  */
 export function walkTiers(list: SliceList, flow: FlowContext, table: RuleTable, traces: Traces): number {
-  let node = list.root;
-  const slices = list.slices;
-  for (let s = 0; s < slices.length; s++) {
-    const slice = slices[s]!;
-    const rows = slice.rows;
+  const program = list.program;
+  const words = table.words;
+  let decisions = traces.decisions;
+  if (decisions.length < list.slices.length) decisions = traces.decisions = new Int32Array(list.slices.length * 2);
+  let path = 0;
+  let radix = 1;
+  let visited = 0;
+  for (let i = 0; i < program.length; ) {
+    const count = program[i]!;
+    const denyAtEnd = program[i + 1]!;
+    const first = i + 2;
     let r = 0;
-    while (r < rows.length && !table.matches(rows[r]!, flow)) r++;
-    const step = slice.step + r;
-    let next = node.next[step];
-    if (next === undefined) {
-      if (r < rows.length) {
-        const rule = slice.rules[r]!;
-        next = traces.extend(node, step, rule.trace, rule.action === "pass" ? null : rule.action === "allow" ? "allow" : "deny");
-      } else next = traces.extend(node, step, slice.endOfTier, slice.tier.defaultAction === "deny" ? "deny" : null);
-    }
-    if (next.id !== -1) return next.id;
-    node = next;
+    while (r < count && !table.matches(program[first + r]!, flow)) r++;
+    decisions[visited++] = r;
+    path += r * radix;
+    radix *= count + 1;
+    i = first + count;
+    if (r < count ? words[program[first + r]! + ACTION] !== PASS : denyAtEnd === 1) break;
   }
-  return (node.next[list.profileStep] ?? traces.extend(node, list.profileStep, list.profile, "allow")).id;
+  if (list.ids !== null) {
+    const id = list.ids[path]!;
+    return id !== -1 ? id : (list.ids[path] = record(list, decisions, visited, traces));
+  }
+  const key = list.paths <= Number.MAX_SAFE_INTEGER ? path : decisions.subarray(0, visited).join(",");
+  let id = list.byPath!.get(key);
+  if (id === undefined) list.byPath!.set(key, (id = record(list, decisions, visited, traces)));
+  return id;
+}
+
+/** Builds the verdict of a path seen for the first time. */
+function record(list: SliceList, decisions: Int32Array, visited: number, traces: Traces): number {
+  const policies: string[] = [];
+  let action: "allow" | "deny" = "allow";
+  let decided = false;
+  for (let s = 0; s < visited; s++) {
+    const slice = list.slices[s]!;
+    const r = decisions[s]!;
+    if (r < slice.rules.length) {
+      const rule = slice.rules[r]!;
+      policies.push(policies.length + rule.trace);
+      if (rule.action !== "pass") {
+        action = rule.action === "allow" ? "allow" : "deny";
+        decided = true;
+      }
+    } else {
+      policies.push(policies.length + slice.endOfTier);
+      if (slice.tier.defaultAction === "deny") {
+        action = "deny";
+        decided = true;
+      }
+    }
+  }
+  if (!decided) policies.push(policies.length + list.profile);
+  traces.verdicts.push(Object.freeze({ action, policies: Object.freeze(policies) as string[] }));
+  return traces.verdicts.length - 1;
 }
