@@ -260,7 +260,7 @@ describe("connecting a cluster with curl | bash", () => {
     expect(events[0]).toMatchObject({ name: "default.e2e-allow-dns", reason: expect.stringMatching(/changed in the cluster outside Palisade and has been restored/) });
   }, 60_000);
 
-  it("mirrors a policy created with kubectl into Palisade, read-only, with origin CLUSTER", async () => {
+  it("mirrors a policy created with kubectl into Palisade with origin CLUSTER, which a user may adopt", async () => {
     const policy = JSON.stringify({ apiVersion: "projectcalico.org/v3", kind: "GlobalNetworkSet", metadata: { name: "e2e-blocklist", labels: { list: "blocked" } }, spec: { nets: ["198.51.100.0/24"] } });
     const run = await sh(`echo '${policy}' | kubectl apply -f -`, sim.kubeconfigPath);
     expect(run.code).toBe(0);
@@ -271,6 +271,12 @@ describe("connecting a cluster with curl | bash", () => {
     expect(row).toEqual({ origin: "CLUSTER", name: "e2e-blocklist" });
     const gql = await graphql<{ networkSets: { edges: { node: { name: string; origin: string } }[] } }>(url, `query ($id: ID!) { networkSets(clusterId: $id) { edges { node { name origin } } } }`, { id: cluster.id }, me.token);
     expect(gql.data?.networkSets.edges.map((e) => e.node)).toContainEqual({ name: "e2e-blocklist", origin: "CLUSTER" });
+
+    const adopted = await graphql<{ adoptClusterResource: { origin: string } }>(url, `mutation ($id: ID!) { adoptClusterResource(clusterId: $id, kind: GlobalNetworkSet, name: "e2e-blocklist") { origin } }`, { id: cluster.id }, me.token);
+    expect(adopted.errors).toBeUndefined();
+    expect(adopted.data?.adoptClusterResource.origin).toBe("PALISADE");
+    // once adopted, the connector manages it: labelled as Palisade's in the cluster
+    await until("the adopted set labelled", async () => (sim.get("projectcalico.org/v3", "GlobalNetworkSet", undefined, "e2e-blocklist") as unknown as { metadata: { labels: Record<string, string> } }).metadata.labels["app.kubernetes.io/managed-by"] === "palisade");
   }, 60_000);
 
   it("says the cluster is already connected when run again, and changes nothing", async () => {

@@ -18,3 +18,4 @@ export {
   type ConnectorControl,
 } from "./status.ts";
 export { desiredState, desiredRevision, recordPolicyAck, recordDriftCorrected, mirrorClusterResources, type AckOutcome } from "./policy-sync.ts";
+export { adoptClusterResource } from "./adopt.ts";

@@ -1,4 +1,5 @@
 import {
+  adoptClusterResource,
   badInput,
   clusterStatus,
   clusterStatusChannel,
@@ -12,6 +13,7 @@ import {
 import type { Cluster } from "@palisade/db";
 import type { Context } from "../../server/context.ts";
 import { requireRole, requireUser, requireWritableUser } from "../../server/guards.ts";
+import { actorOf } from "../audit/actor.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -51,6 +53,10 @@ export const connectResolvers = {
       const control: ConnectorControl = { action: "rotate", overlapSeconds: a.overlapSeconds };
       await ctx.deps.events.publish(connectorControlChannel(a.clusterId), control);
       return true;
+    },
+    adoptClusterResource: (_: unknown, a: { clusterId: string; kind: string; namespace?: string | null; name: string }, ctx: Context) => {
+      if (!UUID.test(a.clusterId)) throw notFound(`cluster ${a.clusterId}`);
+      return adoptClusterResource(ctx.deps, actorOf(ctx, true), a);
     },
     revokeClusterCredential: async (_: unknown, a: { clusterId: string }, ctx: Context) => {
       const p = requireWritableUser(ctx);

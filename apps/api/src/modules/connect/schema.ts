@@ -51,6 +51,8 @@ export const connectTypeDefs = /* GraphQL */ `
   extend type Mutation {
     "a new credential for the cluster's connector, sent to it over its connection; the current one stays valid for overlapSeconds"
     rotateClusterCredential(clusterId: ID!, overlapSeconds: Int = 3600): Boolean!
+    "takes a resource mirrored from the cluster (origin CLUSTER) under Palisade's management"
+    adoptClusterResource(clusterId: ID!, kind: ResourceKind!, namespace: String, name: String!): PolicyResource!
     "revokes the cluster's credentials and closes its connection; answers how many were valid"
     revokeClusterCredential(clusterId: ID!): Int!
   }
