@@ -7,12 +7,9 @@ export const tenancyResolvers = {
   Query: {
     me: async (_: unknown, _a: unknown, ctx: Context) => {
       const p = requireUser(ctx);
-      const { user, tenant } = await ctx.deps.db.withTenant(p.tenantId, async (tx) => ({
-        user: await tx.user.findUnique({ where: { id: p.userId } }),
-        tenant: await tx.tenant.findUnique({ where: { id: p.tenantId } }),
-      }));
-      if (!user || !tenant) throw notFound("user");
-      return { user, tenant, roles: p.roles };
+      const user = await ctx.deps.db.withTenant(p.tenantId, (tx) => tx.user.findUnique({ where: { id: p.userId }, include: { tenant: true } }));
+      if (!user) throw notFound("user");
+      return { user, tenant: user.tenant, roles: p.roles };
     },
   },
   Tenant: {
