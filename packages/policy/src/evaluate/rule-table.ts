@@ -4,30 +4,31 @@ import type { SelectionTable } from "./selection-table.ts";
 
 // One compiled rule is one row of int32 words: the walk reads a rule from one cache line instead
 // of chasing a closure, its context and the objects behind it (which missed the caches for each
-// of the ~16 rules a flow meets). Fields that are rare (nets, ICMP, domains, ipVersion, port lists
-// beyond one range and one name) sit behind one closure per rule, `rest`.
-export const PROTO = 0; // protocol number, -1 any
+// of the ~16 rules a flow meets). Fields that are rare (nets beyond one IPv4 CIDR, notNets, notPorts,
+// ICMP, domains, ipVersion, port lists beyond one range and one name) sit behind one closure per
+// rule, `rest`.
+// Sixteen words, one 64-byte cache line per rule.
+export const PROTO = 0; // protocol number, -1 any, NEVER when the rule cannot match
 export const NOT_PROTO = 1; // -1 none
 export const PORT_LO = 2; // a destination port range, -1 none
 export const PORT_HI = 3;
 export const PORT_NAME = 4; // index in names: a named port resolved on the destination pod, -1 none
 export const PORTS = 5; // index in portChecks for any other port list, -1 none
-export const NOT_PORTS = 6; // index in portChecks, -1 none
-export const SRC_SEL = 7; // selection ids, -1 none
-export const DST_SEL = 8;
-export const SRC_NOT_SEL = 9;
-export const DST_NOT_SEL = 10;
-export const REST = 11; // index in rest, -1 none
-export const NEVER = 12; // 1: the rule can never match (source ports, services)
-// `nets` of exactly one IPv4 CIDR, the common case, as network and mask (int32); NETS says which
-// sides have one: 1 source, 2 destination.
-export const NETS = 13;
-export const SRC_NET = 14;
-export const SRC_MASK = 15;
-export const DST_NET = 16;
-export const DST_MASK = 17;
-export const ACTION = 18; // ALLOW, DENY, PASS or LOG
-export const WIDTH = 19;
+export const SRC_SEL = 6; // selection ids, -1 none
+export const DST_SEL = 7;
+export const SRC_NOT_SEL = 8;
+export const DST_NOT_SEL = 9;
+export const REST = 10; // index in rest, -1 none
+// FLAGS: the action (ALLOW, DENY, PASS or LOG) shifted left by 2, and which sides have `nets` of
+// exactly one IPv4 CIDR (the common case), kept below as network and mask: 1 source, 2 destination.
+export const FLAGS = 11;
+export const SRC_NET = 12;
+export const SRC_MASK = 13;
+export const DST_NET = 14;
+export const DST_MASK = 15;
+export const WIDTH = 16;
+/** PROTO of a rule that can never match (source ports, services): no flow has protocol -2 */
+export const NEVER = -2;
 export const ALLOW = 0;
 export const DENY = 1;
 export const PASS = 2;
@@ -43,7 +44,7 @@ export class RuleTable {
   readonly rest: Array<(f: FlowContext) => boolean> = [];
   constructor(readonly table: SelectionTable) {}
 
-  /** A new row, every field -1 (none) and NEVER 0; returns its offset. */
+  /** A new row, every field -1 (none) and FLAGS 0; returns its offset. */
   add(): number {
     if ((this.count + 1) * WIDTH > this.words.length) {
       const bigger = new Int32Array(this.words.length * 2);
@@ -52,8 +53,7 @@ export class RuleTable {
     }
     const at = this.count++ * WIDTH;
     this.words.fill(-1, at, at + WIDTH);
-    this.words[at + NEVER] = 0;
-    this.words[at + NETS] = 0;
+    this.words[at + FLAGS] = 0;
     return at;
   }
 
@@ -67,7 +67,6 @@ export class RuleTable {
   /** Whether the rule at offset `at` matches the flow. */
   matches(at: number, f: FlowContext): boolean {
     const w = this.words;
-    if (w[at + NEVER] === 1) return false;
     const proto = w[at + PROTO]!;
     if (proto !== -1 && f.protocol !== proto) return false;
     const notProto = w[at + NOT_PROTO]!;
@@ -85,9 +84,7 @@ export class RuleTable {
       )
         return false;
     }
-    const notPorts = w[at + NOT_PORTS]!;
-    if (notPorts !== -1 && this.portChecks[notPorts]!(f.port, f.protocol, f.dst)) return false;
-    const nets = w[at + NETS]!;
+    const nets = w[at + FLAGS]! & 3;
     if (nets !== 0) {
       if ((nets & 1) !== 0 && !inNet(f.src, w[at + SRC_NET]!, w[at + SRC_MASK]!)) return false;
       if ((nets & 2) !== 0 && !inNet(f.dst, w[at + DST_NET]!, w[at + DST_MASK]!)) return false;

@@ -5,20 +5,18 @@ import type { Entity } from "./entities.ts";
 import { compileDomains, compileNets, compilePorts, compileSelection, type PeerContext } from "./peer.ts";
 import { parseCidr } from "../net/ip.ts";
 import {
-  ACTION,
+  FLAGS,
   ALLOW,
   DENY,
   LOG,
   PASS,
   DST_MASK,
   DST_NET,
-  NETS,
   SRC_MASK,
   SRC_NET,
   DST_NOT_SEL,
   DST_SEL,
   NEVER,
-  NOT_PORTS,
   NOT_PROTO,
   PORT_HI,
   PORT_LO,
@@ -82,11 +80,11 @@ export function compileRule(rule: Rule, index: number, ctx: PeerContext): Compil
   // Service matches need the Service inventory (endpoints), which the engine does not model.
   const never =
     (src?.ports !== undefined && src.ports.length > 0) || (src?.notPorts !== undefined && src.notPorts.length > 0) || Boolean(src?.services) || Boolean(dst?.services);
-  w[at + NEVER] = never ? 1 : 0;
+  if (never) w[at + PROTO] = NEVER;
   if (dst?.ports && dst.ports.length > 0) portFields(dst.ports, at, rules);
   if (dst?.notPorts && dst.notPorts.length > 0) {
-    w[at + NOT_PORTS] = rules.portChecks.length;
-    rules.portChecks.push(compilePorts(dst.notPorts));
+    const notPorts = compilePorts(dst.notPorts);
+    rest.push((f) => !notPorts(f.port, f.protocol, f.dst));
   }
   if (dst?.domains && dst.domains.length > 0) {
     const domains = compileDomains(dst.domains);
@@ -99,7 +97,7 @@ export function compileRule(rule: Rule, index: number, ctx: PeerContext): Compil
     rules.rest.push(rest.length === 1 ? rest[0]! : (f) => rest.every((c) => c(f)));
   }
   const action = rule.action === "Log" ? null : (rule.action.toLowerCase() as TraceAction);
-  w[at + ACTION] = action === null ? LOG : action === "allow" ? ALLOW : action === "deny" ? DENY : PASS;
+  w[at + FLAGS]! |= (action === null ? LOG : action === "allow" ? ALLOW : action === "deny" ? DENY : PASS) << 2;
   return { index, action, at, trace: "" };
 }
 
@@ -138,7 +136,7 @@ function sideFields(e: EntityRule | undefined, side: "src" | "dst", at: number, 
   const one = e.nets && e.nets.length === 1 ? parseCidr(e.nets[0]!) : undefined;
   if (one !== undefined && one.version === 4) {
     const w = rules.words;
-    w[at + NETS]! |= side === "src" ? 1 : 2;
+    w[at + FLAGS]! |= side === "src" ? 1 : 2;
     w[at + (side === "src" ? SRC_NET : DST_NET)] = one.v4base | 0;
     w[at + (side === "src" ? SRC_MASK : DST_MASK)] = one.v4mask | 0;
   } else if (e.nets && e.nets.length > 0) {

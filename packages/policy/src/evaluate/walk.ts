@@ -1,5 +1,5 @@
 import type { CompiledRule, FlowContext } from "./rule.ts";
-import { ACTION, PASS, type RuleTable } from "./rule-table.ts";
+import { FLAGS, PASS, type RuleTable } from "./rule-table.ts";
 import type { TierInfo } from "./tiers.ts";
 
 /** Shared between verdicts (every flow that takes the same path gets the same object), hence frozen. */
@@ -94,7 +94,7 @@ export function walkTiers(list: SliceList, flow: FlowContext, table: RuleTable, 
     path += r * radix;
     radix *= count + 1;
     i = first + count;
-    if (r < count ? words[program[first + r]! + ACTION] !== PASS : denyAtEnd === 1) break;
+    if (r < count ? words[program[first + r]! + FLAGS]! >> 2 !== PASS : denyAtEnd === 1) break;
   }
   if (list.ids !== null) {
     const id = list.ids[path]!;
