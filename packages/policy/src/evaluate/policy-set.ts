@@ -162,17 +162,23 @@ export function buildPolicySet(resources: Resource[], options: PolicySetOptions 
   // The flow as rules see it, refilled by every evaluate: evaluation is synchronous and nothing
   // keeps it, so one object serves every flow instead of one allocation each.
   const scratch: FlowContext = { src: undefined as unknown as Entity, dst: undefined as unknown as Entity, protocol: -1, port: undefined, domains: undefined, icmp: undefined };
-  const sideOf = (list: PolicyList, listBit: number, flow: FlowContext, dir: Direction, self: Entity, peer: Entity, key: number): SideVerdict | null => {
-    if (self.kind !== "pod") return null;
-    if (key === -1) return verdicts[walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, ruleTable, traces)]!;
+  const allows = traces.allows;
+  /** The id of the side judged at `self` (egress at the source, ingress at the destination); -1 when no pod. */
+  const sideOf = (list: PolicyList, listBit: number, flow: FlowContext, dir: Direction, self: Entity, peer: Entity, key: number): number => {
+    if (self.kind !== "pod") return -1;
+    if (key === -1) return walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, ruleTable, traces);
     const a = self.id * 4 + (dir === "egress" ? 0 : 2) + listBit;
     let id = cache!.get(a, peer.id, key);
     if (id === -1) {
       id = walkTiers(dir === "egress" ? list.egressOf(self) : list.ingressOf(self), flow, ruleTable, traces);
       cache!.set(a, peer.id, key, id);
     }
-    return verdicts[id]!;
+    return id;
   };
+  // Both sides must allow; the actions come from a small array, not from the verdict objects.
+  const allowed = (egress: number, ingress: number): "allow" | "deny" =>
+    (egress === -1 || allows[egress] === 1) && (ingress === -1 || allows[ingress] === 1) ? "allow" : "deny";
+  const side = (id: number): SideVerdict | null => (id === -1 ? null : verdicts[id]!);
 
   return {
     tiers: [...new Map([...table.values(), ...enforcedList.tierOrder, ...pendingList.tierOrder].map((t) => [t.name, t])).values()].sort(compareTiers),
@@ -194,13 +200,15 @@ export function buildPolicySet(resources: Resource[], options: PolicySetOptions 
       // carrying them are judged afresh rather than widening every cache key.
       const key = cache === null || flow.icmp !== undefined || (flow.domains !== undefined && flow.domains.length > 0) ? -1 : cacheKey(ctxFlow.protocol, flow.port);
       // Egress is judged at the source, ingress at the destination; both must allow.
-      const egress = sideOf(enforcedList, 0, ctxFlow, "egress", src, dst, key);
-      const ingress = sideOf(enforcedList, 0, ctxFlow, "ingress", dst, src, key);
-      const action = allowed(egress, ingress);
+      const e = sideOf(enforcedList, 0, ctxFlow, "egress", src, dst, key);
+      const i = sideOf(enforcedList, 0, ctxFlow, "ingress", dst, src, key);
+      const action = allowed(e, i);
+      const egress = side(e);
+      const ingress = side(i);
       if (pendingList === enforcedList) return { action, egress, ingress, pending: { action, egress, ingress } };
       const pe = sideOf(pendingList, 1, ctxFlow, "egress", src, dst, key);
       const pi = sideOf(pendingList, 1, ctxFlow, "ingress", dst, src, key);
-      return { action, egress, ingress, pending: { action: allowed(pe, pi), egress: pe, ingress: pi } };
+      return { action, egress, ingress, pending: { action: allowed(pe, pi), egress: side(pe), ingress: side(pi) } };
     },
   };
 }
@@ -210,10 +218,6 @@ function cacheKey(protocol: number, port: number | undefined): number {
   if (port === undefined) return ((protocol + 1) << 17) | 65536;
   if (!Number.isInteger(port) || port < 0 || port > 65535) return -1;
   return ((protocol + 1) << 17) | port;
-}
-
-function allowed(egress: SideVerdict | null, ingress: SideVerdict | null): "allow" | "deny" {
-  return (egress === null || egress.action === "allow") && (ingress === null || ingress.action === "allow") ? "allow" : "deny";
 }
 
 /** Policies grouped by tier in evaluation order, with a per-pod cache of what applies. */

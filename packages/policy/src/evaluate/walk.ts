@@ -65,6 +65,8 @@ export function sliceList(slices: TierSlice[], profile: string, rows: Int32Array
 /** Every side verdict of a policy set by id. */
 export class Traces {
   readonly verdicts: SideVerdict[] = [];
+  /** per verdict id: 1 when it allows, 0 when it denies */
+  readonly allows: number[] = [];
   /** the decisions of the walk in progress, per visited slice */
   decisions = new Int32Array(16);
 }
@@ -131,5 +133,6 @@ function record(list: SliceList, decisions: Int32Array, visited: number, traces:
   }
   if (!decided) policies.push(policies.length + list.profile);
   traces.verdicts.push(Object.freeze({ action, policies: Object.freeze(policies) as string[] }));
+  traces.allows.push(action === "allow" ? 1 : 0);
   return traces.verdicts.length - 1;
 }
