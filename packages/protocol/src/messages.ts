@@ -74,7 +74,9 @@ export type Inventory = z.infer<typeof inventory>;
 export const flowBatch = z.object({
   type: z.literal("flowBatch"),
   id: z.uuid(),
-  records: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_BATCH_RECORDS),
+  // each record is checked as an object here and field by field where it is stored; a per-key schema
+  // would cost more than the COPY that stores it
+  records: z.array(z.custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "a flow record must be an object")).min(1).max(MAX_BATCH_RECORDS),
   /** batches the spool dropped (oldest first) since the last report, because it was full */
   dropped: z.number().int().nonnegative().default(0),
 });

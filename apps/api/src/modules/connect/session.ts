@@ -37,6 +37,8 @@ export interface SessionOptions {
   policy: PolicySync | null;
 }
 
+const FLOW_CONCURRENCY = 3;
+
 /** WebSocket close codes: 4400 bad hello, 4401 refused credentials, 4408 silent peer, 4409 replaced, 4410 revoked. */
 const CLOSE = { refused: 4401, badHello: 4400, silent: 4408, revoked: 4410 } as const;
 
@@ -54,6 +56,7 @@ export class ConnectorSession {
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
   private stopPolicy: (() => void) | null = null;
+  private readonly flowsInFlight = new Set<Promise<unknown>>();
   private readonly log: Logger;
 
   constructor(
@@ -159,8 +162,15 @@ export class ConnectorSession {
         return this.send({ type: "error", code: "BAD_MESSAGE", message: "hello was already received on this connection" });
       case "heartbeat":
         return recordHeartbeat(this.deps, { ...who, now: this.deps.now() });
-      case "flowBatch":
-        return this.onFlowBatch(m);
+      case "flowBatch": {
+        // batches are stored concurrently (up to FLOW_CONCURRENCY), so parsing the next overlaps the COPY of
+        // this one; acknowledgements may come out of order, which the connector does not mind
+        const p = this.onFlowBatch(m).catch((e) => this.log.error({ err: e, batch: m.id }, "storing a flow batch failed"));
+        this.flowsInFlight.add(p);
+        void p.finally(() => this.flowsInFlight.delete(p));
+        if (this.flowsInFlight.size >= FLOW_CONCURRENCY) await Promise.race(this.flowsInFlight);
+        return;
+      }
       case "inventory":
         await recordInventory(this.deps, { ...who, calicoVersion: m.calicoVersion, nodes: m.nodes, pods: m.pods, inventory: { namespaces: m.namespaces, workloads: m.workloads, serviceAccounts: m.serviceAccounts } });
         return;
