@@ -265,7 +265,7 @@ describe("connecting a cluster with curl | bash", () => {
     const run = await sh(`echo '${policy}' | kubectl apply -f -`, sim.kubeconfigPath);
     expect(run.code).toBe(0);
     const row = await until("the mirrored row", async () => {
-      const rows = await sql<{ origin: string; name: string }>(`SELECT origin, name FROM policy_resources WHERE cluster_id = $1 AND kind = 'GlobalNetworkSet'`, [cluster.id]);
+      const rows = await sql<{ origin: string; name: string }>(`SELECT origin, name FROM policy_resources WHERE cluster_id = $1 AND kind = 'GlobalNetworkSet' AND name = 'e2e-blocklist'`, [cluster.id]);
       return rows.length > 0 ? rows[0] : null;
     });
     expect(row).toEqual({ origin: "CLUSTER", name: "e2e-blocklist" });
