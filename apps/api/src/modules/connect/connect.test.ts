@@ -171,6 +171,16 @@ describe("flow batches", () => {
     r.conn.ws.close();
   });
 
+  it("counts the batches a connector's full spool dropped, as it reports them", async () => {
+    const r = await register();
+    const id = randomUUID();
+    r.conn.send({ type: "flowBatch", id, records: [record(1)], dropped: 3 });
+    expect(await r.conn.next()).toMatchObject({ type: "flowAck", id });
+    const res = await t.gql<{ cluster: { connection: { droppedBatches: number } } }>(`query ($id: ID!) { cluster(id: $id) { connection { droppedBatches } } }`, { id: r.clusterId }, r.me.token);
+    expect(res.data?.cluster.connection.droppedBatches).toBe(3);
+    r.conn.ws.close();
+  });
+
   it("answers a malformed message after hello with an error naming why", async () => {
     const r = await register();
     r.conn.send({ type: "inventory", nodes: -1 });
