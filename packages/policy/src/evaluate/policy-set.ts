@@ -154,10 +154,10 @@ export function buildPolicySet(resources: Resource[], options: PolicySetOptions 
   };
 
   const cacheEntries = options.verdictCacheEntries ?? 1 << 20;
-  const cache = cacheEntries > 0 ? new VerdictCache(cacheEntries) : null;
+  // The cache keys a side by pod id * 4 + direction and list in one int32 word.
+  const cache = cacheEntries > 0 && inventory.pods.length < 2 ** 29 ? new VerdictCache(cacheEntries) : null;
   inventory.onAddressIdsReset = () => cache?.clear();
 
-  /** The side judged at `self` (egress at the source, ingress at the destination); null when no pod. */
   const verdicts = traces.verdicts;
   // The flow as rules see it, refilled by every evaluate: evaluation is synchronous and nothing
   // keeps it, so one object serves every flow instead of one allocation each.
