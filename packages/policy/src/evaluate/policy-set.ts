@@ -40,7 +40,7 @@ export interface PolicySet {
 export interface PolicySetOptions {
   /**
    * How many side verdicts to remember (pod, direction, peer, protocol, port), so a repeated flow
-   * is judged without walking the tiers; 0 turns the cache off. Default 1,048,576 (about 48 MB at most).
+   * is judged without walking the tiers; 0 turns the cache off. Default 1,048,576 (a table of 32 MB at most, grown as it fills from 64 KB).
    */
   verdictCacheEntries?: number;
 }
