@@ -254,10 +254,10 @@ describe("connecting a cluster with curl | bash", () => {
     expect(run.code).toBe(0);
     await until("the order restored", async () => (sim.get("projectcalico.org/v3", "GlobalNetworkPolicy", undefined, "default.e2e-allow-dns") as unknown as { spec: { order: number } }).spec.order === 500);
     const events = await until("the audit event", async () => {
-      const rows = await sql<{ verb: string; name: string; reason: string }>(`SELECT verb, name, reason FROM audit_events WHERE cluster_id = $1 AND verb = 'DRIFT_CORRECTED'`, [cluster.id]);
+      const rows = await sql<{ verb: string; name: string; reason: string; actor_kind: string }>(`SELECT verb, name, reason, actor_kind FROM audit_events WHERE cluster_id = $1 AND verb = 'DRIFT_CORRECTED'`, [cluster.id]);
       return rows.length > 0 ? rows : null;
     });
-    expect(events[0]).toMatchObject({ name: "default.e2e-allow-dns", reason: expect.stringMatching(/changed in the cluster outside Palisade and has been restored/) });
+    expect(events[0]).toMatchObject({ actor_kind: "cluster", name: "default.e2e-allow-dns", reason: expect.stringMatching(/changed in the cluster outside Palisade and has been restored/) });
   }, 60_000);
 
   it("mirrors a policy created with kubectl into Palisade with origin CLUSTER, which a user may adopt", async () => {

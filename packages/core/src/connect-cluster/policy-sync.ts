@@ -51,7 +51,7 @@ export async function recordDriftCorrected(
     return appendAuditEvents(
       tx,
       // the connector acts for the cluster, not for a user
-      { tenantId: args.tenantId, userId: `cluster:${args.clusterId}`, tokenId: "", display: `palisade-connector (cluster ${args.clusterName})`, roles: [], sourceAddress: null, requestId: null },
+      { actorKind: "cluster", tenantId: args.tenantId, userId: args.clusterId, tokenId: "", display: `palisade-connector (cluster ${args.clusterName})`, roles: [], sourceAddress: null, requestId: null },
       [
         {
           verb: "DRIFT_CORRECTED",
