@@ -1,29 +1,9 @@
 import type { PubSub } from "../events/pubsub.ts";
+import type { ChainedFields } from "./chain.ts";
 import type { StoredAuditEvent } from "./recorder.ts";
 
 /** The tenant's audit events as subscribers receive them (JSON over Redis). */
-export interface PublishedAuditEvent {
-  id: string;
-  seq: number;
-  at: string;
-  actorKind: string;
-  actorId: string | null;
-  actorDisplay: string;
-  sourceAddress: string | null;
-  requestId: string | null;
-  verb: string;
-  kind: string;
-  clusterId: string | null;
-  namespace: string | null;
-  name: string | null;
-  tier: string | null;
-  beforeYaml: string | null;
-  afterYaml: string | null;
-  revision: number | null;
-  outcome: string;
-  reason: string | null;
-  hash: string;
-}
+export type PublishedAuditEvent = Omit<ChainedFields, "tenantId" | "seq" | "at" | "prevHash"> & { id: string; seq: number; at: string; hash: string };
 
 export const auditChannel = (tenantId: string) => `audit-events:${tenantId}`;
 
