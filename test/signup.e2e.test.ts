@@ -142,6 +142,18 @@ describe("trial signup, end to end", () => {
     expect(days).toBeLessThanOrEqual(14);
   }, 90_000);
 
+  it("stops cleanly on SIGTERM, with exit code 0", async () => {
+    const port = await freePort();
+    const other = startApp("api", { ...env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
+    await other.waitFor(/Palisade API listening/);
+    const code = await new Promise<number | null>((resolve) => {
+      other.child.once("exit", (c) => resolve(c));
+      other.child.kill("SIGTERM");
+    });
+    expect(code).toBe(0);
+    expect(other.output()).toContain('"msg":"stopped"');
+  });
+
   it("refuses to start with bad settings, naming every one", async () => {
     const bad = startApp("api", { ...env, PORT: "not-a-port", TRIAL_DAYS: "0", DATABASE_URL: "mysql://root:sekrit@db" });
     const code = await new Promise<number | null>((r) => bad.child.once("exit", (c) => r(c)));

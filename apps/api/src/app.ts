@@ -68,6 +68,8 @@ export async function createApi(deps: ApiDeps, options: { connect?: ConnectEndpo
     includeStacktraceInErrorResponses: false,
     introspection: true,
     csrfPrevention: true,
+    // main.ts owns SIGTERM; Apollo's own handler raced it and left the process waiting out the grace period.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), requestIds, { async serverWillStart() { return { drainServer: () => ws.close() }; } }],
   });
   await apollo.start();
