@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -10,28 +9,13 @@ import { simpleParser } from "mailparser";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql, root, startApp, testEnv, type Proc } from "./harness/processes.ts";
+import { freePort, sql as query } from "./harness/database.ts";
 
 const DB = "palisade_test_e2e_connect";
 const ownerUrl = `postgresql://postgres@127.0.0.1:5432/${DB}`;
 const tsx = path.join(root, "node_modules/.bin/tsx");
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function sql<T extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: ownerUrl });
-  await c.connect();
-  try {
-    return (await c.query<T>(text, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(text: string, params: unknown[] = []) => query<T>(ownerUrl, text, params);
 
 /** Runs a shell command line with the real bash, kubectl pointed at the simulator. */
 function sh(command: string, kubeconfig: string): Promise<{ code: number; stdout: string; stderr: string }> {

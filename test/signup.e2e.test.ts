@@ -1,32 +1,16 @@
-import { createServer } from "node:net";
 import { migrate } from "@palisade/db";
 import { createClient } from "graphql-ws";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { graphql, startApp, testEnv, type Proc } from "./harness/processes.ts";
+import { freePort, sql as query } from "./harness/database.ts";
 import { startSmtp } from "./harness/smtp.ts";
 
 const DB = "palisade_test_e2e";
 const ownerUrl = `postgresql://postgres@127.0.0.1:5432/${DB}`;
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function sql<T extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: ownerUrl });
-  await c.connect();
-  try {
-    return (await c.query<T>(text, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(text: string, params: unknown[] = []) => query<T>(ownerUrl, text, params);
 
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let api: Proc;
