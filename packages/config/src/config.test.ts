@@ -41,3 +41,12 @@ describe("loadConfig", () => {
     expect(loadConfig({ EXTRA_BLOCKED_EMAIL_DOMAINS: " Example.org, ,foo.io" }).extraBlockedEmailDomains).toEqual(["example.org", "foo.io"]);
   });
 });
+
+describe("the README's configuration table", () => {
+  it("is exactly the table the schema prints (npm run config:doc), so the two cannot drift apart", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { describeConfig } = await import("./load.ts");
+    const readme = await readFile(new URL("../../../README.md", import.meta.url), "utf8");
+    expect(readme).toContain(describeConfig());
+  });
+});
