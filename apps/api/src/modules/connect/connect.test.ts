@@ -284,6 +284,7 @@ describe("credential rotation and revocation", () => {
     expect(await withNew.next()).toMatchObject({ type: "welcome" });
     withNew.ws.close();
     r.conn.ws.close();
+    expect(await clusterEvents(r.clusterId)).toContainEqual(["rotate-credential", "ALLOWED"]);
   });
 
   it("revoking closes the connection and the credential is refused afterwards", async () => {
@@ -295,5 +296,12 @@ describe("credential rotation and revocation", () => {
     const again = await dial();
     again.send(hello(r.uid, { credential: r.credential }));
     expect(await again.next()).toMatchObject({ type: "refused", reason: expect.stringMatching(/revoked/) });
+    expect(await clusterEvents(r.clusterId)).toContainEqual(["revoke-credential", "ALLOWED"]);
   });
 });
+
+/** verb and outcome of the cluster's audit events, oldest first */
+async function clusterEvents(clusterId: string): Promise<[string, string][]> {
+  const rows = await db.system.auditEvent.findMany({ where: { clusterId, kind: "Cluster" }, orderBy: { seq: "asc" } });
+  return rows.map((e) => [e.verb, e.outcome]);
+}

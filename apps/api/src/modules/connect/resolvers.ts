@@ -7,12 +7,13 @@ import {
   connectorControlChannel,
   notFound,
   revokeClusterCredentials,
+  runChange,
   type ClusterStatusView,
   type ConnectorControl,
 } from "@palisade/core";
 import type { Cluster } from "@palisade/db";
 import type { Context } from "../../server/context.ts";
-import { requireRole, requireUser, requireWritableUser } from "../../server/guards.ts";
+import { requireUser } from "../../server/guards.ts";
 import { actorOf } from "../audit/actor.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,15 +42,17 @@ export const connectResolvers = {
   },
   Mutation: {
     rotateClusterCredential: async (_: unknown, a: { clusterId: string; overlapSeconds: number }, ctx: Context) => {
-      const p = requireWritableUser(ctx);
-      requireRole(p, "owner", "network-admin");
       if (!Number.isInteger(a.overlapSeconds) || a.overlapSeconds < 0 || a.overlapSeconds > 7 * 86400) {
         throw badInput("overlapSeconds", "overlapSeconds must be between 0 and 604800 (a week)");
       }
-      await ownCluster(ctx, p.tenantId, a.clusterId);
-      const status = await ctx.deps.db.withTenant(p.tenantId, (tx) => clusterStatus(tx, a.clusterId));
+      await runChange(ctx.deps, actorOf(ctx, true), { verb: "rotate-credential", kind: "Cluster", clusterId: a.clusterId }, async (c) => {
+        c.auth.require("update", "clusters", { clusterId: a.clusterId });
+        if (!UUID.test(a.clusterId) || !(await c.tx.cluster.findUnique({ where: { id: a.clusterId } }))) throw notFound(`cluster ${a.clusterId}`);
+        const status = await clusterStatus(c.tx, a.clusterId);
+        if (status.state !== "CONNECTED") throw conflict("the cluster's connector is not connected: a rotated credential could not reach it");
+        c.record({ verb: "rotate-credential", kind: "Cluster", clusterId: a.clusterId });
+      });
       // the new credential goes to the connector over its connection, never through a response or Redis
-      if (status.state !== "CONNECTED") throw conflict("the cluster's connector is not connected: a rotated credential could not reach it");
       const control: ConnectorControl = { action: "rotate", overlapSeconds: a.overlapSeconds };
       await ctx.deps.events.publish(connectorControlChannel(a.clusterId), control);
       return true;
@@ -59,10 +62,13 @@ export const connectResolvers = {
       return adoptClusterResource(ctx.deps, actorOf(ctx, true), a);
     },
     revokeClusterCredential: async (_: unknown, a: { clusterId: string }, ctx: Context) => {
-      const p = requireWritableUser(ctx);
-      requireRole(p, "owner", "network-admin");
-      await ownCluster(ctx, p.tenantId, a.clusterId);
-      const n = await ctx.deps.db.withTenant(p.tenantId, (tx) => revokeClusterCredentials(tx, { clusterId: a.clusterId, now: ctx.deps.now() }));
+      const n = await runChange(ctx.deps, actorOf(ctx, true), { verb: "revoke-credential", kind: "Cluster", clusterId: a.clusterId }, async (c) => {
+        c.auth.require("update", "clusters", { clusterId: a.clusterId });
+        if (!UUID.test(a.clusterId) || !(await c.tx.cluster.findUnique({ where: { id: a.clusterId } }))) throw notFound(`cluster ${a.clusterId}`);
+        const revoked = await revokeClusterCredentials(c.tx, { clusterId: a.clusterId, now: ctx.deps.now() });
+        c.record({ verb: "revoke-credential", kind: "Cluster", clusterId: a.clusterId });
+        return revoked;
+      });
       const control: ConnectorControl = { action: "disconnect", reason: "the cluster credential was revoked in Palisade" };
       await ctx.deps.events.publish(connectorControlChannel(a.clusterId), control);
       return n;
