@@ -2,34 +2,14 @@
  * `me` under 50 concurrent clients, beside a bare Node HTTP handler answering a constant, both measured in this
  * run on this machine. Each server runs as its own process; autocannon drives them from this one.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawn } from "node:child_process";
 import autocannon from "autocannon";
 import { createAccessToken } from "@palisade/core";
 import { openTestDatabase } from "@palisade/db/testing";
+import { freePort, startApiProcess, waitUp } from "./api-process.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function waitUp(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    if (await fetch(url).then((r) => r.status < 500, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 function run(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => autocannon(opts, (err, result) => (err ? reject(err) : resolve(result))));
@@ -43,27 +23,13 @@ await db.system.membership.create({ data: { tenantId: tenant.id, userId: user.id
 const { token } = await db.system.$transaction((tx) => createAccessToken(tx, { tenantId: tenant.id, userId: user.id, name: "bench" }));
 await db.close();
 
-const apiPort = await freePort();
+const { child: api, port: apiPort } = await startApiProcess({ REDIS_KEY_PREFIX: "bench" });
 const barePort = await freePort();
-const api = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "apps/api/src/main.ts")], {
-  env: {
-    ...process.env,
-    PORT: String(apiPort),
-    LOG_LEVEL: "warn",
-    DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/palisade_bench",
-    DATABASE_APP_ROLE: "palisade_app_test",
-    DATABASE_APP_PASSWORD: "palisade_app_test",
-    DATABASE_POOL_SIZE: "20",
-    REDIS_KEY_PREFIX: "bench",
-  },
-  stdio: ["ignore", "inherit", "inherit"],
-});
 const bare = spawn(process.execPath, ["-e", `require("http").createServer((q, s) => { s.setHeader("content-type", "application/json"); s.end('{"data":{"ok":true}}'); }).listen(${barePort}, "127.0.0.1")`], {
   stdio: "inherit",
 });
 
 try {
-  await waitUp(`http://127.0.0.1:${apiPort}/healthz`, api);
   await waitUp(`http://127.0.0.1:${barePort}/`, bare);
   const meRequest = {
     method: "POST" as const,

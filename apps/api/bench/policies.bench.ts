@@ -4,36 +4,15 @@
  * concurrent clients; beside each, plain SQL on the same rows in the same run (the tenant role in a transaction
  * with app.tenant_id set, as the API's queries run), so the ratio shows what GraphQL, RBAC, audit and YAML cost.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createAccessToken, createCluster } from "@palisade/core";
 import { openTestDatabase } from "@palisade/db/testing";
+import { startApiProcess } from "./api-process.ts";
 import pg from "pg";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const CLIENTS = 20;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const TIERS = ["security", "platform", "apps", "teams", "default"];
 const POLICIES = 1000;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function waitUp(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    if (await fetch(url).then((r) => r.status < 500, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 interface Figures {
   count: number;
@@ -100,21 +79,7 @@ const { token, cluster } = await db.system.$transaction(async (tx) => ({
 }));
 await db.close();
 
-const apiPort = await freePort();
-const api = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "apps/api/src/main.ts")], {
-  env: {
-    ...process.env,
-    PORT: String(apiPort),
-    LOG_LEVEL: "warn",
-    DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/palisade_bench",
-    DATABASE_APP_ROLE: "palisade_app_test",
-    DATABASE_APP_PASSWORD: "palisade_app_test",
-    DATABASE_POOL_SIZE: "20",
-    REDIS_KEY_PREFIX: "bench-policies",
-    MAX_QUERY_COST: "20000",
-  },
-  stdio: ["ignore", "inherit", "inherit"],
-});
+const { child: api, port: apiPort } = await startApiProcess({ REDIS_KEY_PREFIX: "bench-policies", MAX_QUERY_COST: "20000" });
 const sql = new pg.Pool({ connectionString: tenantUrl, max: CLIENTS });
 
 async function gql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
@@ -159,7 +124,6 @@ const ratios: string[] = [];
 const ratio = (what: string, api: Figures, base: Figures) => ratios.push(`- ${what}: the API's p50 is ${(api.p50 / base.p50).toFixed(1)}x plain SQL's`);
 
 try {
-  await waitUp(`http://127.0.0.1:${apiPort}/healthz`, api);
   const tierYaml = TIERS.filter((t) => t !== "default")
     .map((t, i) => `apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata: {name: ${t}}\nspec: {order: ${(i + 1) * 100}}\n`)
     .join("---\n");
