@@ -10,7 +10,7 @@ const mail = createMailTransport(config.mail, log);
 const deps = { ...connection, mail, log };
 
 await deps.jobs.schedule("expire-trials", config.worker.trialExpiryCron, {});
-await deps.jobs.schedule("flow-retention", "30 2 * * *", { retentionDays: 30 });
+await deps.jobs.schedule("flow-retention", config.flows.retentionCron, { logDays: config.flows.logRetentionDays, rollupDays: config.flows.rollupRetentionDays });
 const worker = startWorker(deps);
 await worker.waitUntilReady();
 log.info({ concurrency: config.worker.concurrency, mail: config.mail.smtpUrl ? "smtp" : config.mail.dir }, "Palisade worker ready");

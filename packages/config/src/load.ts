@@ -47,6 +47,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     limits: { maxBodyBytes: v.MAX_BODY_BYTES, maxQueryDepth: v.MAX_QUERY_DEPTH, maxQueryCost: v.MAX_QUERY_COST },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     worker: { concurrency: v.WORKER_CONCURRENCY, lockMs: v.JOB_LOCK_MS, trialExpiryCron: v.TRIAL_EXPIRY_CRON },
+    flows: {
+      logRetentionDays: v.FLOW_LOG_RETENTION_DAYS,
+      rollupRetentionDays: v.FLOW_ROLLUP_RETENTION_DAYS,
+      retentionCron: v.FLOW_RETENTION_CRON,
+      exportDir: path.resolve(v.FLOW_EXPORT_DIR ?? path.join(dataDir, "exports")),
+      liveMaxPerSecond: v.FLOW_LIVE_MAX_PER_SECOND,
+    },
     faults: { provisionPauseMs: v.FAULT_PROVISION_PAUSE_MS },
   });
 }

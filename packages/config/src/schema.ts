@@ -52,6 +52,11 @@ export const variables = {
   WORKER_CONCURRENCY: { schema: int(1, 256), default: "8", meaning: "jobs a worker runs at once" },
   JOB_LOCK_MS: { schema: int(1000, 600_000), default: "30000", meaning: "how long a job stays locked to a worker before a silent worker's job is retried" },
   TRIAL_EXPIRY_CRON: { schema: z.string().min(9), default: "0 3 * * *", meaning: "when the daily trial-expiry job runs (cron, UTC)" },
+  FLOW_LOG_RETENTION_DAYS: { schema: int(1, 3650), default: "30", meaning: "days of raw flow logs kept, for tenants that set none of their own" },
+  FLOW_ROLLUP_RETENTION_DAYS: { schema: int(1, 3650), default: "90", meaning: "days of per-minute flow rollups (flow graph, policy board) kept, for tenants that set none" },
+  FLOW_RETENTION_CRON: { schema: z.string().min(9), default: "17 * * * *", meaning: "when the flow retention job creates coming partitions and drops expired ones (cron, UTC)" },
+  FLOW_EXPORT_DIR: { schema: z.string().optional(), meaning: "where flow exports are written; default DATA_DIR/exports" },
+  FLOW_LIVE_MAX_PER_SECOND: { schema: int(1, 10_000), default: "200", meaning: "most flow records per second a `flows` subscription receives, whatever it asks for" },
   FAULT_PROVISION_PAUSE_MS: { schema: int(0, 600_000), default: "0", meaning: "testing only: pause inside the provisioning transaction, so a test can kill the worker mid-job" },
 } satisfies Record<string, Variable>;
 
@@ -88,5 +93,6 @@ export interface Config {
   limits: { maxBodyBytes: number; maxQueryDepth: number; maxQueryCost: number };
   shutdownGraceMs: number;
   worker: { concurrency: number; lockMs: number; trialExpiryCron: string };
+  flows: { logRetentionDays: number; rollupRetentionDays: number; retentionCron: string; exportDir: string; liveMaxPerSecond: number };
   faults: { provisionPauseMs: number };
 }

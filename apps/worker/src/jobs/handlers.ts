@@ -14,5 +14,5 @@ export const handlers: Handlers = {
   "send-email": (deps, p) => sendEmail(deps, p),
   "deliver-alert": (deps, p) => deliverAlert(deps, p),
   "expire-trials": (deps) => expireTrials(deps),
-  "flow-retention": (deps, p) => runFlowRetention(deps, p.retentionDays),
+  "flow-retention": (deps, p) => runFlowRetention(deps, p),
 };

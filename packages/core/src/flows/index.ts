@@ -1,3 +1,3 @@
-export { partitionName, dayOf, createPartitionSql, ensurePartitions, daysAhead, dropExpiredFlowPartitions } from "./partitions.ts";
+export { FLOW_TABLES, partitionName, dayOf, createPartitionSql, ensurePartitions, daysAhead, listPartitions, dropPartitionsBefore, type FlowTable } from "./partitions.ts";
 export { flowRecordProblem, type FlowRecord } from "./records.ts";
-export { runFlowRetention, DEFAULT_FLOW_RETENTION_DAYS, PARTITIONS_AHEAD_DAYS } from "./retention.ts";
+export { runFlowRetention, PARTITIONS_AHEAD_DAYS, type RetentionDefaults, type RetentionOutcome } from "./retention.ts";

@@ -23,9 +23,9 @@ export const jobCatalogue = {
     options: { attempts: 6, backoff: { type: "exponential", delay: 2000 } },
     jobId: (p: { deliveryId: string }) => `deliver-alert-${p.deliveryId}`,
   },
-  /** daily: flow_logs partitions for the coming days created, those past retention dropped whole */
+  /** on a schedule: the coming days' flow partitions created, those past every tenant's retention dropped */
   "flow-retention": {
-    payload: z.object({ retentionDays: z.number().int().min(1).max(3650).default(30) }),
+    payload: z.object({ logDays: z.number().int().min(1).max(3650), rollupDays: z.number().int().min(1).max(3650) }),
     options: { attempts: 3, backoff: { type: "exponential", delay: 60_000 } },
     jobId: undefined,
   },
