@@ -1,3 +1,6 @@
 export { FLOW_TABLES, partitionName, dayOf, createPartitionSql, ensurePartitions, daysAhead, listPartitions, dropPartitionsBefore, type FlowTable } from "./partitions.ts";
 export { flowRecordProblem, type FlowRecord } from "./records.ts";
 export { runFlowRetention, PARTITIONS_AHEAD_DAYS, type RetentionDefaults, type RetentionOutcome } from "./retention.ts";
+export { parseTraceEntry, traceOf, decidingEntry, isStagedName, directionOf, type TraceEntry } from "./trace.ts";
+export { labelList, labelMap } from "./labels.ts";
+export { rollupsOf, minuteOf, type GraphRollup, type PolicyRollup } from "./rollups.ts";

@@ -4,3 +4,9 @@ export function copyField(v: string | number | null | undefined): string {
   if (typeof v === "number") return String(v);
   return v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
 }
+
+/** A text[] literal (`{"a","b"}`), before COPY's own escaping; null for no list. */
+export function arrayLiteral(list: readonly string[] | null): string | null {
+  if (list === null) return null;
+  return `{${list.map((s) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`;
+}

@@ -1,14 +1,17 @@
-import { dayOf, ensurePartitions, flowRecordProblem, type FlowRecord } from "@palisade/core";
+import { dayOf, decidingEntry, ensurePartitions, flowRecordProblem, labelList, rollupsOf, traceOf, type FlowRecord, type GraphRollup, type PolicyRollup } from "@palisade/core";
 import type { Database } from "@palisade/db";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
-import { copyField } from "./copy-text.ts";
+import { arrayLiteral, copyField } from "./copy-text.ts";
+import { LabelSets } from "./label-sets.ts";
 
 export const FLOW_COLUMNS = [
   "tenant_id", "cluster_id", "batch_id", "start_time", "end_time", "source_type", "source_namespace", "source_name_aggr", "source_ip",
   "dest_type", "dest_namespace", "dest_name_aggr", "dest_ip", "dest_port", "proto", "action", "reporter", "num_flows", "bytes_in", "bytes_out", "record",
+  "source_name", "source_port", "source_labels_id", "dest_name", "dest_labels_id", "dest_service_namespace", "dest_service_name", "packets_in", "packets_out", "host",
+  "enforced_policies", "pending_policies", "policy_tier", "policy_name", "policy_rule",
 ] as const;
 
 export interface StoredBatch {
@@ -22,16 +25,26 @@ export class BatchRefused extends Error {}
 /** "no partition of relation found for row" */
 const NO_PARTITION = "23514";
 
+const text = (v: unknown): string | null => (typeof v === "string" && v !== "-" ? v : null);
+const int = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
 /** COPY text for records of one batch: one line per record, columns as FLOW_COLUMNS. */
-export function copyRows(tenantId: string, clusterId: string, batchId: string, records: Record<string, unknown>[]): string {
+export function copyRows(tenantId: string, clusterId: string, batchId: string, records: Record<string, unknown>[], labelSetId: (labels: string[] | null) => number = () => 0): string {
   let out = "";
   for (const raw of records) {
     const r = raw as unknown as FlowRecord;
+    const trace = traceOf(raw);
+    const deciding = decidingEntry(trace.enforced);
+    const sourceLabels = labelList(raw.source_labels);
+    const destLabels = labelList(raw.dest_labels);
     out +=
       [
         tenantId, clusterId, batchId, new Date(r.start_time * 1000).toISOString(), new Date(r.end_time * 1000).toISOString(),
         r.source_type, r.source_namespace, r.source_name_aggr, r.source_ip, r.dest_type, r.dest_namespace, r.dest_name_aggr, r.dest_ip,
         r.dest_port ?? null, r.proto, r.action, r.reporter, r.num_flows, r.bytes_in, r.bytes_out, JSON.stringify(raw),
+        text(raw.source_name), int(raw.source_port), sourceLabels ? labelSetId(sourceLabels) : null, text(raw.dest_name), destLabels ? labelSetId(destLabels) : null,
+        text(raw.dest_service_namespace), text(raw.dest_service_name), int(raw.packets_in), int(raw.packets_out), text(raw.host),
+        arrayLiteral(trace.enforced), arrayLiteral(trace.pending), deciding?.tier ?? null, deciding?.name ?? null, deciding?.rule ?? null,
       ]
         .map(copyField)
         .join("\t") + "\n";
@@ -49,6 +62,7 @@ export function copyRows(tenantId: string, clusterId: string, batchId: string, r
 export class FlowStore {
   private readonly pool: pg.Pool;
   private readonly partitions = new Set<string>();
+  private readonly labelSets = new LabelSets();
 
   constructor(
     private readonly db: Database,
@@ -86,6 +100,9 @@ export class FlowStore {
     }
     const client = await this.pool.connect();
     try {
+      const lists = args.records.flatMap((r) => [labelList(r.source_labels), labelList(r.dest_labels)]);
+      await this.labelSets.resolve(client, args.tenantId, args.clusterId, lists);
+      const labelSetId = (l: string[] | null) => this.labelSets.idOf(args.clusterId, l);
       await client.query("BEGIN");
       await client.query("SELECT set_config('app.tenant_id', $1, true)", [args.tenantId]);
       const inserted = await client.query(
@@ -97,7 +114,10 @@ export class FlowStore {
         return { duplicate: true, records: args.records.length };
       }
       const copy = client.query(copyFrom(`COPY flow_logs (${FLOW_COLUMNS.join(", ")}) FROM STDIN`));
-      await pipeline(Readable.from([copyRows(args.tenantId, args.clusterId, args.batchId, args.records)]), copy);
+      await pipeline(Readable.from([copyRows(args.tenantId, args.clusterId, args.batchId, args.records, labelSetId)]), copy);
+      const rollups = rollupsOf(args.records, labelSetId);
+      await upsertGraphRollups(client, args.tenantId, args.clusterId, rollups.graph);
+      await upsertPolicyRollups(client, args.tenantId, args.clusterId, rollups.policy);
       await client.query("COMMIT");
       return { duplicate: false, records: args.records.length };
     } catch (e) {
@@ -116,4 +136,41 @@ export class FlowStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+const minuteIso = (m: number) => new Date(m * 1000).toISOString();
+
+/** Adds a batch's per-minute graph rows to flow_rollups (one statement; rows arrive sorted by key). */
+async function upsertGraphRollups(client: pg.PoolClient, tenantId: string, clusterId: string, rows: GraphRollup[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <K extends keyof GraphRollup>(k: K) => rows.map((r) => r[k]);
+  await client.query(
+    `INSERT INTO flow_rollups (tenant_id, cluster_id, minute, source_type, source_namespace, source_name_aggr, source_labels_id, dest_type, dest_namespace,
+       dest_name_aggr, dest_labels_id, dest_port, proto, action, reporter, policy_tier, policy_name, policy_rule, records, num_flows, packets_in, packets_out, bytes_in, bytes_out)
+     SELECT $1::uuid, $2::uuid, * FROM unnest($3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::bigint[],
+       $12::int[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[], $19::int[], $20::bigint[], $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[])
+     ON CONFLICT (tenant_id, cluster_id, minute, source_type, source_namespace, source_name_aggr, source_labels_id, dest_type, dest_namespace, dest_name_aggr,
+       dest_labels_id, dest_port, proto, action, reporter, policy_tier, policy_name, policy_rule)
+     DO UPDATE SET records = flow_rollups.records + EXCLUDED.records, num_flows = flow_rollups.num_flows + EXCLUDED.num_flows,
+       packets_in = flow_rollups.packets_in + EXCLUDED.packets_in, packets_out = flow_rollups.packets_out + EXCLUDED.packets_out,
+       bytes_in = flow_rollups.bytes_in + EXCLUDED.bytes_in, bytes_out = flow_rollups.bytes_out + EXCLUDED.bytes_out`,
+    [
+      tenantId, clusterId, rows.map((r) => minuteIso(r.minute)), col("sourceType"), col("sourceNamespace"), col("sourceNameAggr"), col("sourceLabelsId"), col("destType"),
+      col("destNamespace"), col("destNameAggr"), col("destLabelsId"), col("destPort"), col("proto"), col("action"), col("reporter"), col("policyTier"), col("policyName"),
+      col("policyRule"), col("records"), col("numFlows"), col("packetsIn"), col("packetsOut"), col("bytesIn"), col("bytesOut"),
+    ],
+  );
+}
+
+/** Adds a batch's per-minute trace-entry counts to flow_policy_rollups. */
+async function upsertPolicyRollups(client: pg.PoolClient, tenantId: string, clusterId: string, rows: PolicyRollup[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <K extends keyof PolicyRollup>(k: K) => rows.map((r) => r[k]);
+  await client.query(
+    `INSERT INTO flow_policy_rollups (tenant_id, cluster_id, minute, pending, tier, policy, rule, reporter, action, records, num_flows)
+     SELECT $1::uuid, $2::uuid, * FROM unnest($3::timestamptz[], $4::bool[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::int[], $11::bigint[])
+     ON CONFLICT (tenant_id, cluster_id, minute, pending, tier, policy, rule, reporter, action)
+     DO UPDATE SET records = flow_policy_rollups.records + EXCLUDED.records, num_flows = flow_policy_rollups.num_flows + EXCLUDED.num_flows`,
+    [tenantId, clusterId, rows.map((r) => minuteIso(r.minute)), col("pending"), col("tier"), col("policy"), col("rule"), col("reporter"), col("action"), col("records"), col("numFlows")],
+  );
 }
