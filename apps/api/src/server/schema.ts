@@ -15,6 +15,7 @@ import { policiesResolvers } from "../modules/policies/resolvers.ts";
 import { policiesTypeDefs } from "../modules/policies/schema.ts";
 import { usersResolvers } from "../modules/users/resolvers.ts";
 import { usersTypeDefs } from "../modules/users/schema.ts";
+import { flowsCommonTypeDefs } from "../modules/flows/schema-common.ts";
 
 const root = /* GraphQL */ `
   type Query { "the API's version" version: String! }
@@ -25,7 +26,7 @@ const root = /* GraphQL */ `
 /** The whole API: each module brings its type definitions and resolvers. */
 export function buildSchema(deps: { limiter: SignupLimiter; version: string }): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: [root, signupTypeDefs, tenancyTypeDefs, clustersTypeDefs, policiesTypeDefs, auditTypeDefs, usersTypeDefs, connectTypeDefs],
+    typeDefs: [root, signupTypeDefs, tenancyTypeDefs, clustersTypeDefs, policiesTypeDefs, auditTypeDefs, usersTypeDefs, connectTypeDefs, flowsCommonTypeDefs],
     resolvers: [{ Query: { version: () => deps.version } }, signupResolvers(deps.limiter), tenancyResolvers, clustersResolvers, policiesResolvers, auditResolvers, usersResolvers, connectResolvers],
   });
 }
