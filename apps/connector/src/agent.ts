@@ -62,7 +62,7 @@ export async function runConnector(config: Readonly<ConnectorConfig>, log: Logge
         shipper.pump();
         void sendInventory();
       },
-      onMessage: async (m: ApiMessage) => {
+      onMessage: async (m: ApiMessage): Promise<void> => {
         switch (m.type) {
           case "flowAck":
             return shipper.acked(m.id);
@@ -76,6 +76,12 @@ export async function runConnector(config: Readonly<ConnectorConfig>, log: Logge
             log.info("cluster credential rotated and saved");
             return;
           case "policyChanges": {
+            if (!m.full && m.fromRevision !== applier.revision) {
+              // a change that does not start where this connector is: ask for the whole state (hello with 0)
+              const at = applier.revision;
+              applier.revision = 0;
+              return link.redial(`policy change from revision ${m.fromRevision}, but revision ${at} is applied`);
+            }
             const outcomes = await applier.apply(m);
             link.send({ type: "policyAck", revision: m.toRevision, outcomes });
             return;

@@ -65,6 +65,12 @@ export class Link {
     }
   }
 
+  /** drops this connection; the next one starts with a new hello */
+  redial(reason: string): void {
+    this.options.log.warn({ reason }, "dropping the connection to Palisade to start again");
+    this.ws?.terminate();
+  }
+
   stop(): void {
     this.stopped = true;
     this.ws?.close(1001, "connector stopping");

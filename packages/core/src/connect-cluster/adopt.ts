@@ -20,9 +20,13 @@ export async function adoptClusterResource(deps: CoreDeps, actor: Actor, args: {
     if (!row) throw notFound(describeKey({ kind: args.kind, namespace, name: args.name }));
     requireAccess(c.auth, "update", { kind: args.kind, clusterId: args.clusterId, tier: row.tier, namespace });
     if (row.origin !== "CLUSTER") throw conflict(`${describeKey(row)} is already managed by Palisade`);
-    await lockClusterForChange(c.tx, args.clusterId);
+    const clusterRevision = await lockClusterForChange(c.tx, args.clusterId);
     const adopted = await c.tx.policyResource.update({ where: { id: row.id }, data: { origin: "PALISADE", revision: row.revision + 1 } });
-    c.record({ verb: "ADOPT", kind: row.kind, clusterId: args.clusterId, namespace: namespace || null, name: row.name, tier: row.tier, afterYaml: yamlOf(row.resource as unknown as Resource), revision: adopted.revision });
+    const auditEventId = c.record({ verb: "ADOPT", kind: row.kind, clusterId: args.clusterId, namespace: namespace || null, name: row.name, tier: row.tier, afterYaml: yamlOf(row.resource as unknown as Resource), revision: adopted.revision });
+    // a version of the desired state from now on: the connector is sent it as a change (and the history shows the adoption)
+    await c.tx.policyResourceVersion.create({
+      data: { tenantId: c.actor.tenantId, clusterId: args.clusterId, kind: row.kind, namespace, name: row.name, revision: adopted.revision, resource: row.resource as object, auditEventId, clusterRevision, createdAt: c.at },
+    });
     return adopted;
   });
 }

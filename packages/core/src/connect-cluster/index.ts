@@ -17,5 +17,6 @@ export {
   type ConnectionState,
   type ConnectorControl,
 } from "./status.ts";
-export { desiredState, desiredRevision, recordPolicyAck, recordDriftCorrected, mirrorClusterResources, type AckOutcome } from "./policy-sync.ts";
+export { desiredRevision, policyChangesSince, type PolicyChangeSet } from "./policy-changes.ts";
+export { recordPolicyAck, recordDriftCorrected, mirrorClusterResources, type AckOutcome } from "./policy-sync.ts";
 export { adoptClusterResource } from "./adopt.ts";

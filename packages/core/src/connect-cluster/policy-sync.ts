@@ -8,20 +8,6 @@ import { yamlOf } from "../policies/store.ts";
 
 type Ref = { apiVersion: string; kind: string; namespace?: string; name: string };
 
-/** The cluster's desired state: every resource Palisade manages for it, at the cluster's desired revision. */
-export async function desiredState(db: Database, tenantId: string, clusterId: string): Promise<{ revision: number; resources: Record<string, unknown>[] }> {
-  return db.withTenant(tenantId, async (tx) => {
-    const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: clusterId } });
-    const rows = await tx.policyResource.findMany({ where: { clusterId, origin: "PALISADE" }, orderBy: [{ kind: "asc" }, { namespace: "asc" }, { name: "asc" }] });
-    return { revision: Number(cluster.desiredRevision), resources: rows.map((r) => r.resource as Record<string, unknown>) };
-  });
-}
-
-export async function desiredRevision(db: Database, tenantId: string, clusterId: string): Promise<number> {
-  const c = await db.withTenant(tenantId, (tx) => tx.cluster.findUnique({ where: { id: clusterId }, select: { desiredRevision: true } }));
-  return Number(c?.desiredRevision ?? 0);
-}
-
 export interface AckOutcome {
   ref: Ref;
   outcome: "APPLIED" | "DELETED" | "UNCHANGED" | "FAILED";

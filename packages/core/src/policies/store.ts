@@ -71,6 +71,9 @@ export async function applyWrites(c: ChangeContext, clusterId: string, writes: r
     });
     for (const p of previous) lastRevisions.set(`${p.kind}/${p.namespace}/${p.name}`, p._max.revision ?? 0);
   }
+  // lockClusterForChange bumped it in this transaction: the desired revision this change makes (delta sync)
+  const cluster = await tx.$queryRaw<Array<{ desired_revision: bigint }>>`SELECT desired_revision FROM clusters WHERE id = ${clusterId}::uuid`;
+  const clusterRevision = cluster[0]!.desired_revision;
   const versions: Prisma.PolicyResourceVersionCreateManyInput[] = [];
   const newRows: Prisma.PolicyResourceCreateManyInput[] = [];
   const updates: Array<{ id: string; resource: unknown; yaml: string; revision: number; tier: string | null; order: number | null }> = [];
@@ -91,7 +94,7 @@ export async function applyWrites(c: ChangeContext, clusterId: string, writes: r
       afterYaml: yaml,
       revision,
     });
-    versions.push({ tenantId, clusterId, kind, namespace, name, revision, resource: (w.after ?? undefined) as object | undefined, auditEventId, createdAt: c.at });
+    versions.push({ tenantId, clusterId, kind, namespace, name, revision, resource: (w.after ?? undefined) as object | undefined, auditEventId, clusterRevision, createdAt: c.at });
     if (!w.after) deletes.push(w.before!.id);
     else if (w.before) updates.push({ id: w.before.id, resource: w.after, yaml: yaml!, revision, tier, order });
     else newRows.push({ tenantId, clusterId, kind, namespace, name, tier, order, resource: w.after as object, yaml, revision, createdAt: c.at, updatedAt: c.at });

@@ -1,5 +1,5 @@
 import type { Logger } from "@palisade/config";
-import { desiredRevision, desiredState, mirrorClusterResources, recordDriftCorrected, recordPolicyAck, type ConnectorIdentity } from "@palisade/core";
+import { desiredRevision, mirrorClusterResources, policyChangesSince, recordDriftCorrected, recordPolicyAck, type ConnectorIdentity } from "@palisade/core";
 import type { ApiMessage, ConnectorMessage } from "@palisade/protocol";
 import type { ApiDeps } from "../../deps.ts";
 
@@ -13,30 +13,32 @@ export interface PolicySync {
 }
 
 /**
- * On connect the connector gets the whole desired state; afterwards, whenever the cluster's desired
- * revision moves, the whole state again (full: the connector prunes what is gone). Whole states keep the
- * connector simple and a missed change impossible; a cluster's policy set is small next to its flows.
- * The revision is polled (one indexed row per connected cluster per interval), so a change made through
- * any API replica reaches the replica holding the connection.
+ * On connect the connector gets what changed since the revision it says it reached (the whole desired state
+ * when that revision is 0, too old or unknown: see policyChangesSince); afterwards, whenever the cluster's
+ * desired revision moves, what changed since the last revision sent. The revision is polled (one indexed row
+ * per connected cluster per interval), so a change made through any API replica reaches the replica holding
+ * the connection.
  */
 export function desiredStateSync(deps: ApiDeps, options: { pollMs?: number } = {}): PolicySync {
   const log: Logger = deps.log.child({ part: "policy-sync" });
   return {
-    async onConnect(who, _appliedRevision, send) {
-      let sent = -1;
+    async onConnect(who, appliedRevision, send) {
+      // a connector that applied nothing says 0, which is also a real revision (a new cluster's built-in tiers)
+      const known = appliedRevision > 0 ? appliedRevision : null;
+      let sent: number | null = null;
       let stopped = false;
       let busy = false;
       const push = async () => {
         if (busy || stopped) return;
         busy = true;
         try {
-          const revision = await desiredRevision(deps.db, who.tenantId, who.clusterId);
-          if (revision === sent) return;
-          const state = await desiredState(deps.db, who.tenantId, who.clusterId);
-          send({ type: "policyChanges", fromRevision: Math.max(sent, 0), toRevision: state.revision, upserts: state.resources as never, deletes: [], full: true });
-          sent = state.revision;
+          if (sent !== null && (await desiredRevision(deps.db, who.tenantId, who.clusterId)) === sent) return;
+          const changes = await policyChangesSince(deps.db, who.tenantId, who.clusterId, sent ?? known);
+          if (stopped) return;
+          send({ type: "policyChanges", ...changes, upserts: changes.upserts as never });
+          sent = changes.toRevision;
         } catch (e) {
-          log.warn({ err: e, clusterId: who.clusterId }, "could not send the desired state");
+          log.warn({ err: e, clusterId: who.clusterId }, "could not send the policy changes");
         } finally {
           busy = false;
         }
