@@ -4,3 +4,5 @@ export { runFlowRetention, PARTITIONS_AHEAD_DAYS, type RetentionDefaults, type R
 export { parseTraceEntry, traceOf, decidingEntry, isStagedName, directionOf, type TraceEntry } from "./trace.ts";
 export { labelList, labelMap } from "./labels.ts";
 export { rollupsOf, minuteOf, type GraphRollup, type PolicyRollup } from "./rollups.ts";
+export { compileFlowFilter, flowWindow, rollupCanAnswer, FILTERABLE_FIELDS, type FlowFilterInput, type FlowScope, type PolicyHitInput, type FieldMatch, type EndpointType } from "./filter.ts";
+export { flowAccess, type FlowAccess } from "./access.ts";

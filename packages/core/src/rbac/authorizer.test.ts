@@ -57,3 +57,16 @@ describe("RBAC per tier", () => {
     expect(as(builtinRoles["network-admin"]!).covers(builtinRoles.owner!)).toBe(false);
   });
 });
+
+describe("flow log visibility", () => {
+  it("answers every namespace, the namespaces granted, or none; a token's roles narrow its user's", () => {
+    expect(as(builtinRoles.viewer!).namespacesFor("list", "flowlogs", "c1")).toBeNull();
+    expect(as(tierEditorRules("default", ["shop", "lab"])).namespacesFor("list", "flowlogs", "c1")).toEqual(["lab", "shop"]);
+    expect(as([{ verbs: ["list"], resources: ["flowlogs"], namespaces: ["shop"], clusters: ["c2"] }]).namespacesFor("list", "flowlogs", "c1")).toEqual([]);
+    expect(as([{ verbs: ["get"], resources: ["auditevents"] }]).namespacesFor("list", "flowlogs", "c1")).toEqual([]);
+    const narrowed = as(builtinRoles.owner!, [{ verbs: ["list"], resources: ["flowlogs"], namespaces: ["shop"] }]);
+    expect(narrowed.namespacesFor("list", "flowlogs", "c1")).toEqual(["shop"]);
+    const both = as(tierEditorRules("default", ["shop", "lab"]), [{ verbs: ["list"], resources: ["flowlogs"], namespaces: ["lab", "other"] }]);
+    expect(both.namespacesFor("list", "flowlogs", "c1")).toEqual(["lab"]);
+  });
+});

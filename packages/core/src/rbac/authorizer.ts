@@ -67,6 +67,28 @@ export class Authorizer {
     return this.allows("get", "tiers", scope) && this.allows(verb, resource, scope);
   }
 
+  /**
+   * The namespaces in which the subject may `verb` a namespaced resource: null for every namespace, [] for none.
+   * A token bound to roles narrows its user's set.
+   */
+  namespacesFor(verb: Verb, resource: RbacResource, clusterId: string): string[] | null {
+    const of = (rules: readonly RoleRule[]): string[] | null => {
+      const found = new Set<string>();
+      for (const r of rules) {
+        if (!r.verbs.includes(verb) || !r.resources.includes(resource)) continue;
+        if (r.clusters && !r.clusters.includes(clusterId)) continue;
+        if (!r.namespaces) return null;
+        for (const n of r.namespaces) found.add(n);
+      }
+      return [...found].sort();
+    };
+    const user = of(this.userRules);
+    const token = this.tokenRules === null ? null : of(this.tokenRules);
+    if (user === null) return token;
+    if (token === null) return user;
+    return user.filter((n) => token.includes(n));
+  }
+
   /** True when every rule given is covered by what the subject may do itself (for token-bound roles). */
   covers(rules: readonly RoleRule[]): boolean {
     return rules.every((rule) =>

@@ -7,7 +7,7 @@ export const builtinRoles: Readonly<Record<string, readonly RoleRule[]>> = {
   owner: [{ verbs: [...verbs], resources: [...rbacResources] }],
   "network-admin": [
     { verbs: [...verbs], resources: [...policyResources, "clusters", "reports"] },
-    { verbs: ["get", "list", "watch"], resources: ["auditevents"] },
+    { verbs: ["get", "list", "watch"], resources: ["auditevents", "flowlogs"] },
   ],
   viewer: [{ verbs: ["get", "list", "watch"], resources: [...rbacResources] }],
 };
@@ -25,5 +25,7 @@ export function tierEditorRules(tier: string, namespaces: string[] | null = null
     { verbs: ["get"], resources: ["tiers"], tiers: [tier] },
     { verbs: [...verbs], resources: policyResources.filter((r) => r.startsWith("tier.")), tiers: [tier], namespaces },
     { verbs: ["get", "list", "watch"], resources: ["networksets", "globalnetworksets", "clusters"] },
+    // an editor judges policy by the flows it decides, in the namespaces they edit
+    { verbs: ["get", "list", "watch"], resources: ["flowlogs"], namespaces },
   ];
 }

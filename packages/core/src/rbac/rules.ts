@@ -17,6 +17,7 @@ export const rbacResources = [
   "reports",
   "auditevents",
   "users",
+  "flowlogs",
 ] as const;
 export type RbacResource = (typeof rbacResources)[number];
 
@@ -52,6 +53,8 @@ export const namespacedResources: ReadonlySet<RbacResource> = new Set<RbacResour
   "tier.stagedkubernetesnetworkpolicies",
   "networkpolicies.k8s",
   "networksets",
+  // a flow log belongs to the namespaces of both its ends
+  "flowlogs",
 ]);
 /** Policy resources outside any namespace: a rule limited to namespaces does not grant them (as in Kubernetes RBAC). */
 export const clusterScopedResources: ReadonlySet<RbacResource> = new Set<RbacResource>(["tiers", "tier.globalnetworkpolicies", "tier.stagedglobalnetworkpolicies", "globalnetworksets"]);

@@ -3,7 +3,7 @@ export const usersTypeDefs = /* GraphQL */ `
   type RoleRule {
     "get, list, watch, create, update, delete"
     verbs: [String!]!
-    "tiers, tier.networkpolicies, tier.globalnetworkpolicies, tier.stagednetworkpolicies, tier.stagedglobalnetworkpolicies, tier.stagedkubernetesnetworkpolicies, networkpolicies.k8s, networksets, globalnetworksets, clusters, reports, auditevents, users"
+    "tiers, tier.networkpolicies, tier.globalnetworkpolicies, tier.stagednetworkpolicies, tier.stagedglobalnetworkpolicies, tier.stagedkubernetesnetworkpolicies, networkpolicies.k8s, networksets, globalnetworksets, clusters, reports, auditevents, users, flowlogs"
     resources: [String!]!
     tiers: [String!]
     namespaces: [String!]
