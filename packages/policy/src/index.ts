@@ -40,5 +40,6 @@ export { resourceKey, tierOf } from "./resources/names.ts";
 export { k8sToCalicoSpec } from "./k8s/convert.ts";
 export type { Flow, FlowEnd, Verdict, SideVerdict } from "./evaluate/flow.ts";
 export { buildPolicySet, type PolicySet, type PolicySetOptions } from "./evaluate/policy-set.ts";
+export { policyTraceName, calicoTraceName, k8sTraceName } from "./evaluate/trace-name.ts";
 export type { TierInfo } from "./evaluate/tiers.ts";
 export { parseSelector, tryParseSelector, SelectorSyntaxError, type Selector, type Labels } from "./selector/index.ts";

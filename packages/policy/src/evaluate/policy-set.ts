@@ -1,6 +1,7 @@
 import { protocolNumber } from "../net/protocols.ts";
 import { k8sToCalicoSpec } from "../k8s/convert.ts";
 import { bareName, policyTier } from "../resources/names.ts";
+import { calicoTraceName, k8sTraceName } from "./trace-name.ts";
 import type {
   GlobalNetworkSet,
   HostEndpoint,
@@ -333,7 +334,7 @@ function calicoInput(name: string, namespace: string | undefined, spec: PolicyIn
   const scoped = (n: string) => (namespace === undefined ? n : `${namespace}/${n}`);
   return {
     key: scoped(`${tier}.${bare}`),
-    traceName: scoped(staged ? `${tier}.staged:${bare}` : `${tier}.${bare}`),
+    traceName: calicoTraceName(name, namespace, spec.tier, staged),
     tier,
     sortName: scoped(`${tier}.${bare}`),
     namespace,
@@ -345,7 +346,7 @@ function k8sInput(name: string, namespace: string | undefined, spec: Parameters<
   const ns = namespace ?? "default";
   return {
     key: `${ns}/knp.default.${name}`,
-    traceName: `${ns}/${staged ? "staged:" : ""}knp.default.${name}`,
+    traceName: k8sTraceName(name, ns, staged),
     tier: "default",
     sortName: `${ns}/knp.default.${name}`,
     namespace: ns,
