@@ -18,5 +18,6 @@ export {
   type ConnectorControl,
 } from "./status.ts";
 export { desiredRevision, policyChangesSince, type PolicyChangeSet } from "./policy-changes.ts";
-export { recordPolicyAck, recordDriftCorrected, mirrorClusterResources, type AckOutcome } from "./policy-sync.ts";
+export { recordPolicyAck, recordDriftCorrected, type AckOutcome } from "./policy-sync.ts";
+export { mirrorClusterResources } from "./mirror.ts";
 export { adoptClusterResource } from "./adopt.ts";

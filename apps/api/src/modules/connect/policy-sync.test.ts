@@ -46,6 +46,7 @@ async function dial(hello: Record<string, unknown>) {
     ws,
     welcome: () => welcome,
     next: () => (changes.length ? Promise.resolve(changes.shift()!) : new Promise<PolicyChanges>((r) => waiters.push(r))),
+    send: (m: unknown) => ws.send(JSON.stringify(m)),
     ack: (m: PolicyChanges) => ws.send(JSON.stringify({ type: "policyAck", revision: m.toRevision, outcomes: [] })),
     close: () => new Promise<void>((r) => (ws.readyState === ws.CLOSED ? r() : (ws.once("close", () => r()), ws.close()))),
   };
@@ -180,5 +181,86 @@ describe("policy sync", () => {
     let applied = 0n;
     while (applied !== 1n) applied = (await db.system.clusterConnection.findUniqueOrThrow({ where: { clusterId: c.clusterId } })).appliedRevision;
     await again.close();
+  });
+});
+
+const blocklist = (nets: string[]) => ({ apiVersion: "projectcalico.org/v3", kind: "GlobalNetworkSet", metadata: { name: "kubectl-blocklist", labels: { list: "blocked" } }, spec: { nets } });
+
+async function until<T>(what: () => Promise<T | null | undefined>): Promise<T> {
+  for (;;) {
+    const v = await what();
+    if (v !== null && v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const events = (clusterId: string, verbs: string[]) =>
+  db.system.auditEvent.findMany({ where: { clusterId, verb: { in: verbs } }, orderBy: { seq: "asc" }, select: { verb: true, actorKind: true, actorDisplay: true, name: true, beforeYaml: true, afterYaml: true, revision: true, outcome: true } });
+
+describe("resources mirrored from the cluster", () => {
+  it("records each create, update and delete with an audit event by the connector and a version in the resource's history", async () => {
+    const c = await connectedCluster();
+    c.conn.send({ type: "clusterResources", full: false, upserts: [blocklist(["198.51.100.0/24"])], deletes: [] });
+    c.conn.send({ type: "clusterResources", full: false, upserts: [blocklist(["198.51.100.0/24", "203.0.113.0/24"])], deletes: [] });
+    // the same object again (a watch relist) changes nothing and records nothing
+    c.conn.send({ type: "clusterResources", full: true, upserts: [blocklist(["198.51.100.0/24", "203.0.113.0/24"])], deletes: [] });
+    c.conn.send({ type: "clusterResources", full: false, upserts: [], deletes: [{ apiVersion: "projectcalico.org/v3", kind: "GlobalNetworkSet", name: "kubectl-blocklist" }] });
+    const recorded = await until(async () => {
+      const rows = await events(c.clusterId, ["MIRRORED_CREATE", "MIRRORED_UPDATE", "MIRRORED_DELETE"]);
+      return rows.length >= 3 ? rows : null;
+    });
+    expect(recorded.map((e) => [e.verb, e.revision])).toEqual([["MIRRORED_CREATE", 1], ["MIRRORED_UPDATE", 2], ["MIRRORED_DELETE", 3]]);
+    for (const e of recorded) expect(e).toMatchObject({ actorKind: "cluster", actorDisplay: expect.stringMatching(/^palisade-connector \(cluster c-/), name: "kubectl-blocklist", outcome: "ALLOWED" });
+    expect(recorded[0]!.afterYaml).toContain("198.51.100.0/24");
+    expect(recorded[1]!.beforeYaml).not.toContain("203.0.113.0/24");
+    expect(recorded[1]!.afterYaml).toContain("203.0.113.0/24");
+    expect(recorded[2]!.afterYaml).toBeNull();
+
+    const history = await t.gql<{ policyHistory: { revision: number; verb: string; actor: string; yaml: string | null }[] }>(
+      `query ($id: ID!) { policyHistory(clusterId: $id, kind: GlobalNetworkSet, name: "kubectl-blocklist") { revision verb actor yaml } }`,
+      { id: c.clusterId },
+      c.me.token,
+    );
+    expect(history.errors).toBeUndefined();
+    expect(history.data!.policyHistory.map((v) => [v.revision, v.verb, v.yaml === null])).toEqual([[1, "MIRRORED_CREATE", false], [2, "MIRRORED_UPDATE", false], [3, "MIRRORED_DELETE", true]]);
+    expect(history.data!.policyHistory[1]!.yaml).toContain("203.0.113.0/24");
+
+    // a re-created object continues the numbering; a full set without it deletes it
+    c.conn.send({ type: "clusterResources", full: false, upserts: [blocklist(["192.0.2.0/24"])], deletes: [] });
+    c.conn.send({ type: "clusterResources", full: true, upserts: [], deletes: [] });
+    const more = await until(async () => {
+      const rows = await events(c.clusterId, ["MIRRORED_CREATE", "MIRRORED_UPDATE", "MIRRORED_DELETE"]);
+      return rows.length >= 5 ? rows : null;
+    });
+    expect(more.slice(3).map((e) => [e.verb, e.revision])).toEqual([["MIRRORED_CREATE", 4], ["MIRRORED_DELETE", 5]]);
+    // mirrored changes are the cluster's, not desired state: nothing was sent back
+    expect(Number((await db.system.cluster.findUniqueOrThrow({ where: { id: c.clusterId } })).desiredRevision)).toBe(0);
+    await c.conn.close();
+  });
+
+  it("is adopted only with update rights (a refusal is audited and changes nothing); adopted, it is a version of the desired state sent to the connector", async () => {
+    const c = await connectedCluster();
+    c.conn.ack(c.first);
+    c.conn.send({ type: "clusterResources", full: false, upserts: [blocklist(["198.51.100.0/24"])], deletes: [] });
+    await until(() => db.system.policyResource.findFirst({ where: { clusterId: c.clusterId, name: "kubectl-blocklist" } }));
+    const adopt = `mutation ($id: ID!) { adoptClusterResource(clusterId: $id, kind: GlobalNetworkSet, name: "kubectl-blocklist") { origin revision } }`;
+
+    const viewer = await t.gql<{ createAccessToken: { token: string } }>(`mutation { createAccessToken(name: "read-only", roles: ["viewer"]) { token } }`, {}, c.me.token);
+    const refused = await t.gql(adopt, { id: c.clusterId }, viewer.data!.createAccessToken.token);
+    expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await db.system.policyResource.findFirstOrThrow({ where: { clusterId: c.clusterId, name: "kubectl-blocklist" } })).origin).toBe("CLUSTER");
+    expect(await events(c.clusterId, ["ADOPT"])).toMatchObject([{ outcome: "REFUSED", actorKind: "user" }]);
+
+    const adopted = await t.gql<{ adoptClusterResource: { origin: string; revision: number } }>(adopt, { id: c.clusterId }, c.me.token);
+    expect(adopted.errors).toBeUndefined();
+    expect(adopted.data!.adoptClusterResource).toEqual({ origin: "PALISADE", revision: 2 });
+    expect((await events(c.clusterId, ["ADOPT"])).map((e) => [e.outcome, e.revision])).toEqual([["REFUSED", null], ["ALLOWED", 2]]);
+    const versions = await db.system.policyResourceVersion.findMany({ where: { clusterId: c.clusterId, name: "kubectl-blocklist" }, orderBy: { revision: "asc" } });
+    expect(versions.map((v) => [v.revision, v.clusterRevision])).toEqual([[1, null], [2, 1n]]);
+
+    const change = await c.conn.next();
+    expect(change).toMatchObject({ full: false, fromRevision: 0, toRevision: 1, deletes: [] });
+    expect(names(change)).toEqual(["GlobalNetworkSet/kubectl-blocklist"]);
+    await c.conn.close();
   });
 });

@@ -57,7 +57,7 @@ export function desiredStateSync(deps: ApiDeps, options: { pollMs?: number } = {
         case "driftCorrected":
           return recordDriftCorrected(deps, { ...who, ref: m.ref, found: m.found, now: deps.now() });
         case "clusterResources":
-          await mirrorClusterResources(deps.db, { ...who, full: m.full, upserts: m.upserts, deletes: m.deletes });
+          await mirrorClusterResources(deps, { ...who, full: m.full, upserts: m.upserts, deletes: m.deletes, now: deps.now() });
           return;
       }
     },
