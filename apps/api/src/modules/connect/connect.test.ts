@@ -87,14 +87,62 @@ describe("registration", () => {
     r.conn.ws.close();
   });
 
-  it("refuses a registration token the second time, changing nothing", async () => {
+  it("refuses a registration token the second time once its credential was used, changing nothing", async () => {
     const r = await register();
+    const withCredential = await dial();
+    withCredential.send(hello(r.uid, { credential: r.credential }));
+    expect(await withCredential.next()).toMatchObject({ type: "welcome" });
     const again = await dial();
     again.send(hello(r.uid, { registrationToken: r.token }));
     expect(await again.next()).toMatchObject({ type: "refused", code: "TOKEN_USED" });
     expect(await again.waitClosed()).toBe(4401);
     expect(await credentials(r.clusterId)).toBe(1);
     r.conn.ws.close();
+    withCredential.ws.close();
+  });
+
+  it("gives a connector that died before saving its credential a new one for the same token, revoking the unsaved one; never to another cluster", async () => {
+    const r = await register();
+    r.conn.ws.close();
+    const other = await dial();
+    other.send(hello(randomUUID(), { registrationToken: r.token }));
+    expect(await other.next()).toMatchObject({ type: "refused", code: "TOKEN_USED", reason: expect.stringMatching(/another cluster/) });
+
+    const retry = await dial();
+    retry.send(hello(r.uid, { registrationToken: r.token }));
+    const welcome = await retry.next();
+    expect(welcome).toMatchObject({ type: "welcome", clusterId: r.clusterId, credential: expect.stringMatching(/^ccr_/) });
+    const fresh = (welcome as { credential: string }).credential;
+    expect(fresh).not.toBe(r.credential);
+    retry.ws.close();
+
+    const unsaved = await dial();
+    unsaved.send(hello(r.uid, { credential: r.credential }));
+    expect(await unsaved.next()).toMatchObject({ type: "refused", code: "UNAUTHENTICATED", reason: expect.stringMatching(/revoked/) });
+    const saved = await dial();
+    saved.send(hello(r.uid, { credential: fresh }));
+    expect(await saved.next()).toMatchObject({ type: "welcome", clusterId: r.clusterId });
+    saved.ws.close();
+    // the new credential was used (saved): the token is spent for good
+    const late = await dial();
+    late.send(hello(r.uid, { registrationToken: r.token }));
+    expect(await late.next()).toMatchObject({ type: "refused", code: "TOKEN_USED" });
+    expect(await db.system.clusterCredential.count({ where: { clusterId: r.clusterId, revokedAt: null } })).toBe(1);
+  });
+
+  it("refuses the retry after the window, even when the credential was never used", async () => {
+    const r = await register();
+    r.conn.ws.close();
+    const start = clock;
+    clock += 11 * 60 * 1000;
+    try {
+      const late = await dial();
+      late.send(hello(r.uid, { registrationToken: r.token }));
+      expect(await late.next()).toMatchObject({ type: "refused", code: "TOKEN_USED" });
+      expect(await credentials(r.clusterId)).toBe(1);
+    } finally {
+      clock = start;
+    }
   });
 
   it("refuses an expired token and a revoked token, each with its reason", async () => {
