@@ -29,6 +29,15 @@ describe("row-level security", () => {
     expect(tenants.map((t) => t.id)).toEqual([a]);
   });
 
+  it("holds for the plain tenant reads too, which cannot write and take only a uuid for the tenant", async () => {
+    const rows = await db.tenantQuery<{ tenant_id: string }>(a, "SELECT tenant_id FROM clusters");
+    expect(rows.map((r) => r.tenant_id)).toEqual([a]);
+    await expect(db.tenantQuery(a, "UPDATE clusters SET name = 'x'")).rejects.toThrow(/read-only/);
+    await expect(db.tenantQuery(`${a}'); SELECT 1; --`, "SELECT 1")).rejects.toThrow(/uuid/);
+    // the connection goes back to the pool without the tenant: the next read of another tenant sees only its own
+    expect((await db.tenantQuery<{ tenant_id: string }>(b, "SELECT tenant_id FROM clusters")).map((r) => r.tenant_id)).toEqual([b]);
+  });
+
   it("cannot change another tenant's rows, even by id", async () => {
     const theirs = await db.system.cluster.findFirstOrThrow({ where: { tenantId: b } });
     const updated = await db.withTenant(a, (tx) => tx.cluster.updateMany({ where: { id: theirs.id }, data: { name: "stolen" } }));
