@@ -6,3 +6,4 @@ export { labelList, labelMap } from "./labels.ts";
 export { rollupsOf, minuteOf, type GraphRollup, type PolicyRollup } from "./rollups.ts";
 export { compileFlowFilter, flowWindow, rollupCanAnswer, FILTERABLE_FIELDS, type FlowFilterInput, type FlowScope, type PolicyHitInput, type FieldMatch, type EndpointType } from "./filter.ts";
 export { flowAccess, type FlowAccess } from "./access.ts";
+export { flowGraph, graphSql, ONE_RECORD_PER_CONNECTION, ROLLUP_AFTER_MS, type FlowGraph, type FlowGraphArgs, type FlowGraphNode, type FlowGraphEdge, type FlowGraphView, type FlowEdgeAction, type FlowDataSource, type FlowVisibility } from "./graph.ts";

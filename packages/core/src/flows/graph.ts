@@ -1,0 +1,171 @@
+import type { Tx } from "@palisade/db";
+import { badInput } from "../errors.ts";
+import { compileFlowFilter, flowWindow, rollupCanAnswer, type FlowFilterInput } from "./filter.ts";
+
+export type FlowGraphView = "NAMESPACE" | "NAME" | "STATUS";
+export type FlowEdgeAction = "ALLOW" | "DENY" | "MIXED";
+export type FlowDataSource = "RAW" | "ROLLUP";
+
+/** What flowAccess answers that a query needs: which namespaces' records the caller may see. */
+export interface FlowVisibility {
+  /** null: every namespace */
+  visibleNamespaces: string[] | null;
+}
+
+export interface FlowGraphNode {
+  id: string;
+  type: string;
+  namespace: string | null;
+  name: string;
+  status: FlowEdgeAction | null;
+}
+
+export interface FlowGraphEdge {
+  source: string;
+  destination: string;
+  port: number | null;
+  protocol: string;
+  action: FlowEdgeAction;
+  connections: number;
+  allowedConnections: number;
+  deniedConnections: number;
+  packetsIn: number;
+  packetsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  allowedBytes: number;
+  deniedBytes: number;
+}
+
+export interface FlowGraph {
+  from: string;
+  to: string;
+  view: FlowGraphView;
+  source: FlowDataSource;
+  nodes: FlowGraphNode[];
+  edges: FlowGraphEdge[];
+}
+
+export interface FlowGraphArgs {
+  clusterId: string;
+  from: string;
+  to: string;
+  view: FlowGraphView;
+  filter?: FlowFilterInput | null;
+}
+
+const VIEWS: readonly FlowGraphView[] = ["NAMESPACE", "NAME", "STATUS"];
+
+/** Windows longer than this read the per-minute rollup (when the filter lets it); shorter ones the raw records. */
+export const ROLLUP_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * Each connection once: between two local endpoints both ends report, and the destination's record (dst) is
+ * the one that saw the whole verdict; the source's record stands alone when its egress denied the connection
+ * (the destination never saw it) or the destination is no endpoint of the cluster (a network set or network).
+ */
+export const ONE_RECORD_PER_CONNECTION = `(reporter = 'dst' OR action = 'deny' OR dest_type IN ('ns', 'net'))`;
+
+interface EdgeRow {
+  st: string;
+  sns: string;
+  sn: string;
+  dt: string;
+  dns: string;
+  dn: string;
+  port: number | null;
+  proto: string;
+  allowed: number;
+  denied: number;
+  pin: number;
+  pout: number;
+  bin: number;
+  bout: number;
+  ab: number;
+  db: number;
+}
+
+/** In the NAMESPACE view a workload end is its namespace; every other end keeps its (aggregated) name. */
+const endName = (side: "source" | "dest", view: FlowGraphView) =>
+  view === "NAMESPACE" ? `CASE WHEN ${side}_type = 'wep' AND ${side}_namespace <> '-' THEN '' ELSE ${side}_name_aggr END` : `${side}_name_aggr`;
+
+/** The SQL that answers the graph, over either table; aggregation happens in Postgres. */
+export function graphSql(table: "raw" | "rollup", view: FlowGraphView, where: string, oneRecordPerConnection: boolean): string {
+  const port = table === "rollup" ? "NULLIF(dest_port, -1)" : "dest_port";
+  const pkt = (c: string) => (table === "rollup" ? c : `COALESCE(${c}, 0)`);
+  return `SELECT source_type AS st, source_namespace AS sns, ${endName("source", view)} AS sn,
+      dest_type AS dt, dest_namespace AS dns, ${endName("dest", view)} AS dn, ${port} AS port, proto,
+      COALESCE(sum(num_flows) FILTER (WHERE action = 'allow'), 0)::float8 AS allowed,
+      COALESCE(sum(num_flows) FILTER (WHERE action = 'deny'), 0)::float8 AS denied,
+      sum(${pkt("packets_in")})::float8 AS pin, sum(${pkt("packets_out")})::float8 AS pout,
+      sum(bytes_in)::float8 AS bin, sum(bytes_out)::float8 AS bout,
+      COALESCE(sum(bytes_in + bytes_out) FILTER (WHERE action = 'allow'), 0)::float8 AS ab,
+      COALESCE(sum(bytes_in + bytes_out) FILTER (WHERE action = 'deny'), 0)::float8 AS db
+    FROM ${table === "rollup" ? "flow_rollups" : "flow_logs"}
+    WHERE ${where}${oneRecordPerConnection ? ` AND ${ONE_RECORD_PER_CONNECTION}` : ""}
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+}
+
+/** A flow end as a node of the view; ids are stable within a view. */
+function nodeOf(type: string, namespace: string, name: string, view: FlowGraphView): Omit<FlowGraphNode, "status"> {
+  const ns = namespace && namespace !== "-" ? namespace : null;
+  if (type === "ns") return { id: ns ? `ns-set:${ns}/${name}` : `ns-set:${name}`, type, namespace: ns, name };
+  if (type === "net") return { id: `net:${name}`, type, namespace: null, name };
+  if (type === "hep") return { id: ns ? `hep:${ns}/${name}` : `hep:${name}`, type, namespace: ns, name };
+  if (ns === null) return { id: `${type}:-/${name}`, type, namespace: null, name };
+  if (view === "NAMESPACE") return { id: `ns:${ns}`, type, namespace: ns, name: ns };
+  return { id: `${type}:${ns}/${name}`, type, namespace: ns, name };
+}
+
+const actionOf = (allowed: number, denied: number): FlowEdgeAction => (denied === 0 ? "ALLOW" : allowed === 0 ? "DENY" : "MIXED");
+
+/**
+ * The flow graph of a cluster over a window: nodes by namespace or aggregated name, edges by (source,
+ * destination, port, protocol) with counts split by verdict. Reads flow_rollups for windows over an hour when
+ * the filter allows, flow_logs otherwise; only records the caller may see count.
+ */
+export async function flowGraph(tx: Tx, access: FlowVisibility, args: FlowGraphArgs, opts: { /** tests and benches: answer from this table */ source?: FlowDataSource } = {}): Promise<FlowGraph> {
+  if (!VIEWS.includes(args.view)) throw badInput("view", `view must be one of ${VIEWS.join(", ")}`);
+  const window = flowWindow(args.from, args.to);
+  const filter = args.filter ?? null;
+  const source: FlowDataSource = opts.source ?? (window.to.getTime() - window.from.getTime() > ROLLUP_AFTER_MS && rollupCanAnswer(filter) ? "ROLLUP" : "RAW");
+  const table = source === "ROLLUP" ? "rollup" : "raw";
+  const { where, params } = await compileFlowFilter(tx, table, filter, { clusterId: args.clusterId, from: window.from, to: window.to, visibleNamespaces: access.visibleNamespaces });
+  // a filter that names a reporter asks for that end's records, both of them if need be
+  const rows = await tx.$queryRawUnsafe<EdgeRow[]>(graphSql(table, args.view, where, !filter?.reporter), ...params);
+
+  const nodes = new Map<string, FlowGraphNode & { allowed: number; denied: number }>();
+  const touch = (n: Omit<FlowGraphNode, "status">, allowed: number, denied: number) => {
+    const had = nodes.get(n.id);
+    if (had) {
+      had.allowed += allowed;
+      had.denied += denied;
+      return had.id;
+    }
+    nodes.set(n.id, { ...n, status: null, allowed, denied });
+    return n.id;
+  };
+  const edges: FlowGraphEdge[] = rows.map((r) => ({
+    source: touch(nodeOf(r.st, r.sns, r.sn, args.view), r.allowed, r.denied),
+    destination: touch(nodeOf(r.dt, r.dns, r.dn, args.view), r.allowed, r.denied),
+    port: r.port,
+    protocol: r.proto,
+    action: actionOf(r.allowed, r.denied),
+    connections: r.allowed + r.denied,
+    allowedConnections: r.allowed,
+    deniedConnections: r.denied,
+    packetsIn: r.pin,
+    packetsOut: r.pout,
+    bytesIn: r.bin,
+    bytesOut: r.bout,
+    allowedBytes: r.ab,
+    deniedBytes: r.db,
+  }));
+  edges.sort((a, b) => cmp(a.source, b.source) || cmp(a.destination, b.destination) || (a.port ?? -1) - (b.port ?? -1) || cmp(a.protocol, b.protocol));
+  const nodeList = [...nodes.values()]
+    .map(({ allowed, denied, ...n }) => ({ ...n, status: args.view === "STATUS" ? actionOf(allowed, denied) : null }))
+    .sort((a, b) => cmp(a.id, b.id));
+  return { from: window.from.toISOString(), to: window.to.toISOString(), view: args.view, source, nodes: nodeList, edges };
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
