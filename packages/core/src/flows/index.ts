@@ -7,3 +7,4 @@ export { rollupsOf, minuteOf, type GraphRollup, type PolicyRollup } from "./roll
 export { compileFlowFilter, flowWindow, rollupCanAnswer, FILTERABLE_FIELDS, type FlowFilterInput, type FlowScope, type PolicyHitInput, type FieldMatch, type EndpointType } from "./filter.ts";
 export { flowAccess, type FlowAccess } from "./access.ts";
 export { flowGraph, graphSql, ONE_RECORD_PER_CONNECTION, ROLLUP_AFTER_MS, type FlowGraph, type FlowGraphArgs, type FlowGraphNode, type FlowGraphEdge, type FlowGraphView, type FlowEdgeAction, type FlowDataSource, type FlowVisibility } from "./graph.ts";
+export { policyBoard, type PolicyBoard, type PolicyBoardArgs, type PolicyBoardTier, type PolicyBoardPolicy, type PolicyBoardRule, type PolicyBoardCounts, type TierVisibility } from "./board.ts";
