@@ -1,4 +1,4 @@
-import { deliverAlert, expireTrials, provisionTenant, runFlowRetention, type JobName, type JobPayload } from "@palisade/core";
+import { deliverAlert, expireTrials, provisionTenant, runFlowExport, runFlowRetention, type JobName, type JobPayload } from "@palisade/core";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { WorkerDeps } from "../deps.ts";
 import { sendEmail } from "./send-email.ts";
@@ -15,4 +15,5 @@ export const handlers: Handlers = {
   "deliver-alert": (deps, p) => deliverAlert(deps, p),
   "expire-trials": (deps) => expireTrials(deps),
   "flow-retention": (deps, p) => runFlowRetention(deps, p),
+  "flow-export": (deps, p) => runFlowExport(deps, p),
 };

@@ -29,6 +29,12 @@ export const jobCatalogue = {
     options: { attempts: 3, backoff: { type: "exponential", delay: 60_000 } },
     jobId: undefined,
   },
+  /** writes one flow log export's file (flows/exports.ts); a retry writes it again from the start */
+  "flow-export": {
+    payload: z.object({ tenantId: z.uuid(), exportId: z.uuid(), visibleNamespaces: z.array(z.string()).nullable() }),
+    options: { attempts: 3, backoff: { type: "exponential", delay: 5000 } },
+    jobId: (p: { exportId: string }) => `flow-export-${p.exportId}`,
+  },
   "expire-trials": {
     payload: z.object({}),
     options: { attempts: 3, backoff: { type: "exponential", delay: 60_000 } },

@@ -1,4 +1,4 @@
-import { dayOf, decidingEntry, ensurePartitions, flowRecordProblem, labelList, rollupsOf, traceOf, type FlowRecord, type GraphRollup, type PolicyRollup } from "@palisade/core";
+import { dayOf, decidingEntry, ensurePartitions, flowRecordProblem, labelList, publishLiveFlows, rollupsOf, traceOf, type FlowRecord, type GraphRollup, type PolicyRollup, type PubSub } from "@palisade/core";
 import type { Database } from "@palisade/db";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
@@ -11,7 +11,7 @@ export const FLOW_COLUMNS = [
   "tenant_id", "cluster_id", "batch_id", "start_time", "end_time", "source_type", "source_namespace", "source_name_aggr", "source_ip",
   "dest_type", "dest_namespace", "dest_name_aggr", "dest_ip", "dest_port", "proto", "action", "reporter", "num_flows", "bytes_in", "bytes_out", "record",
   "source_name", "source_port", "source_labels_id", "dest_name", "dest_labels_id", "dest_service_namespace", "dest_service_name", "packets_in", "packets_out", "host",
-  "enforced_policies", "pending_policies", "policy_tier", "policy_name", "policy_rule",
+  "enforced_policies", "pending_policies", "policy_tier", "policy_name", "policy_rule", "ordinal",
 ] as const;
 
 export interface StoredBatch {
@@ -31,7 +31,7 @@ const int = (v: unknown): number | null => (typeof v === "number" && Number.isFi
 /** COPY text for records of one batch: one line per record, columns as FLOW_COLUMNS. */
 export function copyRows(tenantId: string, clusterId: string, batchId: string, records: Record<string, unknown>[], labelSetId: (labels: string[] | null) => number = () => 0): string {
   let out = "";
-  for (const raw of records) {
+  for (const [ordinal, raw] of records.entries()) {
     const r = raw as unknown as FlowRecord;
     const trace = traceOf(raw);
     const deciding = decidingEntry(trace.enforced);
@@ -44,7 +44,7 @@ export function copyRows(tenantId: string, clusterId: string, batchId: string, r
         r.dest_port ?? null, r.proto, r.action, r.reporter, r.num_flows, r.bytes_in, r.bytes_out, JSON.stringify(raw),
         text(raw.source_name), int(raw.source_port), sourceLabels ? labelSetId(sourceLabels) : null, text(raw.dest_name), destLabels ? labelSetId(destLabels) : null,
         text(raw.dest_service_namespace), text(raw.dest_service_name), int(raw.packets_in), int(raw.packets_out), text(raw.host),
-        arrayLiteral(trace.enforced), arrayLiteral(trace.pending), deciding?.tier ?? null, deciding?.name ?? null, deciding?.rule ?? null,
+        arrayLiteral(trace.enforced), arrayLiteral(trace.pending), deciding?.tier ?? null, deciding?.name ?? null, deciding?.rule ?? null, ordinal,
       ]
         .map(copyField)
         .join("\t") + "\n";
@@ -57,7 +57,8 @@ export function copyRows(tenantId: string, clusterId: string, batchId: string, r
  * the same transaction, first: a batch that arrives again (the connector resends until acknowledged) finds
  * its id and writes nothing; two copies racing wait on the id's row and the second writes nothing.
  * Ingestion routing is cross-tenant by nature, so it runs on the owner's connection, with app.tenant_id set
- * all the same so row-level security holds where the owner is not a superuser.
+ * all the same so row-level security holds where the owner is not a superuser. A committed batch is then
+ * published for the live `flows` subscription (a large one as a sample, see live.ts).
  */
 export class FlowStore {
   private readonly pool: pg.Pool;
@@ -68,6 +69,8 @@ export class FlowStore {
     private readonly db: Database,
     ownerUrl: string,
     poolSize = 4,
+    /** where committed batches go for the live `flows` subscription; none: not published */
+    private readonly live: Pick<PubSub, "publish"> | null = null,
   ) {
     this.pool = new pg.Pool({ connectionString: ownerUrl, max: poolSize });
   }
@@ -119,6 +122,8 @@ export class FlowStore {
       await upsertGraphRollups(client, args.tenantId, args.clusterId, rollups.graph);
       await upsertPolicyRollups(client, args.tenantId, args.clusterId, rollups.policy);
       await client.query("COMMIT");
+      // the batch is stored whatever happens to its live copy
+      if (this.live) await publishLiveFlows(this.live, args.tenantId, args.clusterId, args.records).catch(() => {});
       return { duplicate: false, records: args.records.length };
     } catch (e) {
       await client.query("ROLLBACK").catch(() => {});

@@ -1,0 +1,89 @@
+import type { Tx } from "@palisade/db";
+import { badInput } from "../errors.ts";
+import type { FlowAccess } from "./access.ts";
+import { compileFlowFilter, type FlowFilterInput } from "./filter.ts";
+import { decodeCursor, encodeCursor, FLOW_LOG_SORTS, type FlowLogSort } from "./search-cursor.ts";
+import { policyVersionLookup } from "./search-versions.ts";
+import { flowLogView, type FlowLogView } from "./search-view.ts";
+
+export interface FlowLogQuery {
+  clusterId: string;
+  from: Date;
+  to: Date;
+  filter?: FlowFilterInput | null;
+  sort?: FlowLogSort | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface FlowLogPage<T> {
+  records: Array<T & { cursor: string }>;
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export const MAX_PAGE = 500;
+
+const ORDER: Record<FlowLogSort, { columns: string[]; direction: "ASC" | "DESC" }> = {
+  TIME_DESC: { columns: ["start_time", "batch_id", "ordinal"], direction: "DESC" },
+  TIME_ASC: { columns: ["start_time", "batch_id", "ordinal"], direction: "ASC" },
+  COUNT_DESC: { columns: ["num_flows", "start_time", "batch_id", "ordinal"], direction: "DESC" },
+};
+
+interface Row {
+  record: Record<string, unknown>;
+  batch_id: string;
+  ordinal: number;
+  st: bigint | number;
+  num_flows: number;
+}
+
+/**
+ * Raw flow logs of a window, filtered (filter.ts), visible to the caller, in a stable order, one keyset page
+ * at a time. Answers the records as Calico wrote them; searchFlowLogs adds the API's view.
+ */
+export async function searchFlowLogRecords(tx: Tx, access: Pick<FlowAccess, "clusterId" | "visibleNamespaces">, q: FlowLogQuery): Promise<FlowLogPage<{ record: Record<string, unknown> }>> {
+  const sort = q.sort ?? "TIME_DESC";
+  if (!FLOW_LOG_SORTS.includes(sort)) throw badInput("sort", `sort must be one of ${FLOW_LOG_SORTS.join(", ")}`);
+  const first = q.first ?? 50;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput("first", `first must be 1 to ${MAX_PAGE}`);
+  const after = q.after ? decodeCursor(q.clusterId, sort, q.after) : null;
+  const { where, params } = await compileFlowFilter(tx, "raw", q.filter, { clusterId: q.clusterId, from: q.from, to: q.to, visibleNamespaces: access.visibleNamespaces });
+  const order = ORDER[sort];
+  const conditions = [where];
+  if (after) {
+    const add = (v: unknown, cast: string) => {
+      params.push(v);
+      return `$${params.length}::${cast}`;
+    };
+    const start = add(new Date(after.startSeconds * 1000), "timestamptz");
+    const values = [start, add(after.batchId, "uuid"), add(after.ordinal, "int")];
+    if (sort === "COUNT_DESC") values.unshift(add(after.numFlows, "int"));
+    const op = order.direction === "DESC" ? "<" : ">";
+    // the bare bound on the leading column lets the index range-scan; the row comparison breaks the ties
+    conditions.push(`${order.columns[0]} ${op}= ${values[0]}`, `(${order.columns.join(", ")}) ${op} (${values.join(", ")})`);
+  }
+  params.push(first + 1);
+  const rows = await tx.$queryRawUnsafe<Row[]>(
+    `SELECT record, batch_id::text AS batch_id, ordinal, extract(epoch FROM start_time)::bigint AS st, num_flows
+     FROM flow_logs WHERE ${conditions.join(" AND ")}
+     ORDER BY ${order.columns.map((c) => `${c} ${order.direction}`).join(", ")} LIMIT $${params.length}`,
+    ...params,
+  );
+  const page = rows.slice(0, first).map((r) => ({
+    record: r.record,
+    cursor: encodeCursor(q.clusterId, sort, { numFlows: r.num_flows, startSeconds: Number(r.st), batchId: r.batch_id, ordinal: r.ordinal }),
+  }));
+  return { records: page, hasNextPage: rows.length > first, endCursor: page.at(-1)?.cursor ?? null };
+}
+
+/** flowLogs: a page of records with every contract field, each policy hit linked to the version enforced then. */
+export async function searchFlowLogs(tx: Tx, access: FlowAccess, q: FlowLogQuery): Promise<FlowLogPage<FlowLogView>> {
+  const page = await searchFlowLogRecords(tx, access, q);
+  const versionOf = await policyVersionLookup(
+    tx,
+    access,
+    page.records.map((r) => r.record),
+  );
+  return { ...page, records: page.records.map((r) => ({ ...flowLogView(r.record, versionOf), cursor: r.cursor })) };
+}
