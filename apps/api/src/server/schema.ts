@@ -16,6 +16,10 @@ import { policiesTypeDefs } from "../modules/policies/schema.ts";
 import { usersResolvers } from "../modules/users/resolvers.ts";
 import { usersTypeDefs } from "../modules/users/schema.ts";
 import { flowsCommonTypeDefs } from "../modules/flows/schema-common.ts";
+import { flowsGraphTypeDefs } from "../modules/flows/schema-graph.ts";
+import { flowsGraphResolvers } from "../modules/flows/resolvers-graph.ts";
+import { flowsBoardTypeDefs } from "../modules/flows/schema-board.ts";
+import { flowsBoardResolvers } from "../modules/flows/resolvers-board.ts";
 
 const root = /* GraphQL */ `
   type Query { "the API's version" version: String! }
@@ -26,7 +30,7 @@ const root = /* GraphQL */ `
 /** The whole API: each module brings its type definitions and resolvers. */
 export function buildSchema(deps: { limiter: SignupLimiter; version: string }): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: [root, signupTypeDefs, tenancyTypeDefs, clustersTypeDefs, policiesTypeDefs, auditTypeDefs, usersTypeDefs, connectTypeDefs, flowsCommonTypeDefs],
-    resolvers: [{ Query: { version: () => deps.version } }, signupResolvers(deps.limiter), tenancyResolvers, clustersResolvers, policiesResolvers, auditResolvers, usersResolvers, connectResolvers],
+    typeDefs: [root, signupTypeDefs, tenancyTypeDefs, clustersTypeDefs, policiesTypeDefs, auditTypeDefs, usersTypeDefs, connectTypeDefs, flowsCommonTypeDefs, flowsGraphTypeDefs, flowsBoardTypeDefs],
+    resolvers: [{ Query: { version: () => deps.version } }, signupResolvers(deps.limiter), tenancyResolvers, clustersResolvers, policiesResolvers, auditResolvers, usersResolvers, connectResolvers, flowsGraphResolvers, flowsBoardResolvers],
   });
 }
