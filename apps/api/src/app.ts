@@ -19,6 +19,8 @@ import { buildSchema } from "./server/schema.ts";
 import { attachWebSocket } from "./server/websocket.ts";
 import { attachConnectEndpoint, type ConnectEndpointOptions } from "./modules/connect/endpoint.ts";
 import { installRouter } from "./modules/install/routes.ts";
+import { flowExportsRouter } from "./modules/flows/exports-route.ts";
+import { EXPORTS_PATH } from "./modules/flows/resolvers-export.ts";
 
 export const VERSION = "0.1.0";
 
@@ -80,6 +82,7 @@ export async function createApi(deps: ApiDeps, options: { connect?: ConnectEndpo
   app.get("/readyz", readiness(deps));
   app.use("/ide", ideRouter());
   app.use("/install", installRouter(deps, { connectorVersion: VERSION, requestsPerMinute: options.installRequestsPerMinute }));
+  app.use(EXPORTS_PATH, flowExportsRouter(deps, principals));
   app.get("/", (_req, res) => {
     res.redirect("/ide");
   });

@@ -20,6 +20,10 @@ import { flowsGraphTypeDefs } from "../modules/flows/schema-graph.ts";
 import { flowsGraphResolvers } from "../modules/flows/resolvers-graph.ts";
 import { flowsBoardTypeDefs } from "../modules/flows/schema-board.ts";
 import { flowsBoardResolvers } from "../modules/flows/resolvers-board.ts";
+import { flowsLogsTypeDefs } from "../modules/flows/schema-logs.ts";
+import { flowsLogsResolvers } from "../modules/flows/resolvers-logs.ts";
+import { flowsExportTypeDefs } from "../modules/flows/schema-export.ts";
+import { flowsExportResolvers } from "../modules/flows/resolvers-export.ts";
 
 const root = /* GraphQL */ `
   type Query { "the API's version" version: String! }
@@ -30,7 +34,7 @@ const root = /* GraphQL */ `
 /** The whole API: each module brings its type definitions and resolvers. */
 export function buildSchema(deps: { limiter: SignupLimiter; version: string }): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: [root, signupTypeDefs, tenancyTypeDefs, clustersTypeDefs, policiesTypeDefs, auditTypeDefs, usersTypeDefs, connectTypeDefs, flowsCommonTypeDefs, flowsGraphTypeDefs, flowsBoardTypeDefs],
-    resolvers: [{ Query: { version: () => deps.version } }, signupResolvers(deps.limiter), tenancyResolvers, clustersResolvers, policiesResolvers, auditResolvers, usersResolvers, connectResolvers, flowsGraphResolvers, flowsBoardResolvers],
+    typeDefs: [root, signupTypeDefs, tenancyTypeDefs, clustersTypeDefs, policiesTypeDefs, auditTypeDefs, usersTypeDefs, connectTypeDefs, flowsCommonTypeDefs, flowsLogsTypeDefs, flowsExportTypeDefs, flowsGraphTypeDefs, flowsBoardTypeDefs],
+    resolvers: [{ Query: { version: () => deps.version } }, signupResolvers(deps.limiter), tenancyResolvers, clustersResolvers, policiesResolvers, auditResolvers, usersResolvers, connectResolvers, flowsLogsResolvers, flowsExportResolvers, flowsGraphResolvers, flowsBoardResolvers],
   });
 }
