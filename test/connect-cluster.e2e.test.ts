@@ -190,6 +190,10 @@ describe("connecting a cluster with curl | bash", () => {
       const killed = await sh(`kubectl delete pod -n palisade-system ${pod.metadata.name} --wait=false`, sim.kubeconfigPath);
       expect(killed.code).toBe(0);
       await sleep(2000);
+      // the replacement pod's spool is the same directory: the connector's PersistentVolumeClaim
+      const next = await until("the replacement pod", async () => sim.pods("palisade-system", { "app.kubernetes.io/name": "palisade-connector" }).find((p) => p.metadata.name !== pod.metadata.name));
+      expect((next.spec as { volumes: unknown[] }).volumes).toContainEqual({ name: "spool", persistentVolumeClaim: { claimName: "palisade-connector-spool" } });
+      expect(readdirSync(sim.claimDir("palisade-system", "palisade-connector-spool"))).toContain("spool");
     } finally {
       clearInterval(traffic);
     }

@@ -61,6 +61,8 @@ export class SimCluster extends ApiCluster {
       probePeriodMs: simOpts.probePeriodMs ?? 250,
       // A node's /var/log/calico/flowlogs is where Felix writes flows.log: the flow log's directory here.
       hostPath: (p) => (simOpts.flowLogPath && p.replace(/\/+$/, "") === "/var/log/calico/flowlogs" ? dirname(simOpts.flowLogPath) : join(this.runDir, "host", p)),
+      // a claim's volume outlives the pods that mount it (no provisioner: a directory of this run)
+      claimPath: (ns, claim) => this.claimDir(ns, claim),
       extraEnv: (): Record<string, string> => (simOpts.flowLogPath ? { SIM_FLOW_LOG: simOpts.flowLogPath } : {}),
     });
     for (const [image, spec] of Object.entries(simOpts.runnables ?? {})) this.runner.register(image, spec);
@@ -69,6 +71,8 @@ export class SimCluster extends ApiCluster {
     this.store.subscribe((e) => {
       const ip = (e.object.status as { podIP?: string } | undefined)?.podIP;
       if (e.resource.kind === "Pod" && e.type === "DELETED" && ip && !(e.object.spec as { hostNetwork?: boolean }).hostNetwork) this.ips.release(ip);
+      // the claim's volume goes with it, as a dynamically provisioned volume does (reclaim policy Delete)
+      if (e.resource.kind === "PersistentVolumeClaim" && e.type === "DELETED") rmSync(this.claimDir(e.object.metadata.namespace!, e.object.metadata.name), { recursive: true, force: true });
     });
     this.subresources.set("serviceaccounts/token", tokenRequestHandler(this.store, this.tokens));
     this.onStop(runTokenSecretController(this.store, this.tokens, serverTls().cert));
@@ -100,6 +104,11 @@ export class SimCluster extends ApiCluster {
   }
 
   /** Runs pods with this image as `command` (register before the pods are created). */
+  /** Where a PersistentVolumeClaim's volume is: a directory of this run, for every pod that mounts the claim. */
+  claimDir(namespace: string, claimName: string): string {
+    return join(this.runDir, "_claims", namespace, claimName) // "_": no namespace (a pod directory) has that name;
+  }
+
   registerImage(image: string, spec: RunnableImage): void {
     this.runner.register(image, spec);
   }

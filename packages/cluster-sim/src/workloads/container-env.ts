@@ -4,6 +4,7 @@ import { RESOURCE_TYPES } from "../api/resource-types.ts";
 
 const SECRET = RESOURCE_TYPES.find((t) => t.kind === "Secret")!;
 const CONFIGMAP = RESOURCE_TYPES.find((t) => t.kind === "ConfigMap")!;
+const PVC = RESOURCE_TYPES.find((t) => t.kind === "PersistentVolumeClaim")!;
 
 interface KeyRef {
   name: string;
@@ -99,8 +100,11 @@ export function containerEnv(store: ObjectStore, pod: KubeObject, c: ContainerSp
   return env;
 }
 
-/** Files of the secret and configMap volumes a container mounts, keyed by their path in the container. */
-export type VolumeContent = { mountPath: string; files: Record<string, string> | null } | { mountPath: string; hostPath: string };
+/**
+ * Files of the secret and configMap volumes a container mounts, keyed by their path in the container; the
+ * node path of a hostPath volume; the claim of a persistentVolumeClaim volume (which must exist).
+ */
+export type VolumeContent = { mountPath: string; files: Record<string, string> | null } | { mountPath: string; hostPath: string } | { mountPath: string; claim: { namespace: string; name: string } };
 
 export function volumeFiles(store: ObjectStore, pod: KubeObject, c: ContainerSpec): VolumeContent[] {
   const ns = pod.metadata.namespace!;
@@ -110,6 +114,7 @@ export function volumeFiles(store: ObjectStore, pod: KubeObject, c: ContainerSpe
     configMap?: { name: string; items?: { key: string; path: string }[]; optional?: boolean };
     emptyDir?: object;
     hostPath?: { path: string };
+    persistentVolumeClaim?: { claimName: string };
   }[];
   const out: VolumeContent[] = [];
   for (const m of c.volumeMounts ?? []) {
@@ -117,6 +122,12 @@ export function volumeFiles(store: ObjectStore, pod: KubeObject, c: ContainerSpe
     if (!v) continue;
     if (v.hostPath) {
       out.push({ mountPath: m.mountPath, hostPath: v.hostPath.path });
+      continue;
+    }
+    if (v.persistentVolumeClaim) {
+      const name = v.persistentVolumeClaim.claimName;
+      if (!store.peek(PVC, ns, name)) throw new ContainerConfigError(`persistentvolumeclaim "${name}" not found`);
+      out.push({ mountPath: m.mountPath, claim: { namespace: ns, name } });
       continue;
     }
     const src = v.secret ? { data: secretData(store, ns, v.secret.secretName), ref: v.secret, what: `secret "${v.secret.secretName}"` } : v.configMap ? { data: configMapData(store, ns, v.configMap.name), ref: v.configMap, what: `configmap "${v.configMap.name}"` } : undefined;

@@ -35,6 +35,8 @@ export interface RunnerDeps {
   probePeriodMs: number;
   /** The real directory behind a node path of a hostPath volume. */
   hostPath: (nodePath: string) => string;
+  /** The real directory behind a PersistentVolumeClaim: the same for every pod that mounts the claim. */
+  claimPath: (namespace: string, claimName: string) => string;
   /** Extra environment for every runnable process (e.g. SIM_FLOW_LOG). */
   extraEnv: () => Record<string, string>;
 }
@@ -129,9 +131,9 @@ export class ProcessRunner {
       env = containerEnv(store, pod, c);
       for (const v of volumeFiles(store, pod, c)) {
         const target = join(mountRoot, v.mountPath);
-        if ("hostPath" in v) {
+        if ("hostPath" in v || "claim" in v) {
           mkdirSync(dirname(target), { recursive: true });
-          const real = this.deps.hostPath(v.hostPath);
+          const real = "hostPath" in v ? this.deps.hostPath(v.hostPath) : this.deps.claimPath(v.claim.namespace, v.claim.name);
           mkdirSync(real, { recursive: true });
           if (!existsSync(target)) symlinkSync(real, target);
         } else if (v.files === null) mkdirSync(target, { recursive: true });

@@ -108,7 +108,7 @@ esac
 info "Checking permissions"
 for check in "create namespaces" "create clusterroles.rbac.authorization.k8s.io" "create clusterrolebindings.rbac.authorization.k8s.io" \\
   "create serviceaccounts -n $NAMESPACE" "create secrets -n $NAMESPACE" "create roles.rbac.authorization.k8s.io -n $NAMESPACE" \\
-  "create rolebindings.rbac.authorization.k8s.io -n $NAMESPACE" "create deployments.apps -n $NAMESPACE"; do
+  "create rolebindings.rbac.authorization.k8s.io -n $NAMESPACE" "create persistentvolumeclaims -n $NAMESPACE" "create deployments.apps -n $NAMESPACE"; do
   # shellcheck disable=SC2086
   if [ "$("$KUBECTL" auth can-i $check 2>/dev/null || true)" != "yes" ]; then
     fail "you may not $check in this cluster (kubectl auth can-i $check); ask for cluster-admin"

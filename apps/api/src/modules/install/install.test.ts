@@ -74,7 +74,14 @@ describe("the install link", () => {
     const res = await fetch(`${t.url}/install/${token}/manifest.yaml`);
     expect(res.status).toBe(200);
     const docs = parseAllDocuments(await res.text()).map((d) => d.toJS() as { kind: string; metadata: { name: string }; stringData?: Record<string, string>; rules?: { verbs: string[]; resources: string[]; resourceNames?: string[] }[] });
-    expect(docs.map((d) => d.kind)).toEqual(["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Secret", "Deployment"]);
+    expect(docs.map((d) => d.kind)).toEqual(["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Secret", "PersistentVolumeClaim", "Deployment"]);
+    // the flow spool on a claim (it follows the pod to any node); the flow log read from the node
+    const pod = (docs.find((d) => d.kind === "Deployment") as unknown as { spec: { template: { spec: { volumes: unknown[] } } } }).spec.template.spec;
+    expect(pod.volumes).toEqual([
+      { name: "flowlogs", hostPath: { path: "/var/log/calico/flowlogs", type: "DirectoryOrCreate" } },
+      { name: "spool", persistentVolumeClaim: { claimName: "palisade-connector-spool" } },
+    ]);
+    expect(docs.find((d) => d.kind === "PersistentVolumeClaim")).toMatchObject({ metadata: { name: "palisade-connector-spool", namespace: "palisade-system" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "5Gi" } } } });
     expect(docs.find((d) => d.kind === "Secret")!.stringData).toEqual({ PALISADE_API_URL: "https://palisade.test", PALISADE_REGISTRATION_TOKEN: token });
     const clusterRole = docs.find((d) => d.kind === "ClusterRole")!;
     // cluster-wide it writes only policy kinds; secrets only its own, in its namespace

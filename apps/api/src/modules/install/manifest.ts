@@ -3,6 +3,12 @@ import { stringify } from "yaml";
 export const CONNECTOR_NAMESPACE = "palisade-system";
 export const CONNECTOR_NAME = "palisade-connector";
 export const CONNECTOR_IMAGE = "palisade/connector";
+export const SPOOL_CLAIM = `${CONNECTOR_NAME}-spool`;
+/**
+ * The spool's volume: room for the connector's default spool (2,000 batches of up to 2,000 records, stored
+ * as JSON at about 1 KB a record) with some to spare.
+ */
+export const SPOOL_SIZE = "5Gi";
 
 /** Calico's policy-bearing kinds the connector applies, watches for drift and mirrors. */
 const CALICO_RESOURCES = [
@@ -75,12 +81,21 @@ export function connectorObjects(o: ManifestOptions): Record<string, unknown>[] 
       stringData: { PALISADE_API_URL: o.apiUrl, PALISADE_REGISTRATION_TOKEN: o.registrationToken },
     },
     {
+      // unacknowledged flow batches survive the pod, wherever it is scheduled next (the cluster's default
+      // StorageClass; infra/helm's chart lets it be chosen)
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: meta(SPOOL_CLAIM),
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: SPOOL_SIZE } } },
+    },
+    {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: meta(CONNECTOR_NAME),
       spec: {
         replicas: 1,
-        // one connector per cluster: never two at once, even during an update
+        // one connector per cluster: never two at once, even during an update (and a ReadWriteOnce spool
+        // volume is released before the next pod mounts it)
         strategy: { type: "Recreate" },
         selector: { matchLabels: { "app.kubernetes.io/name": CONNECTOR_NAME } },
         template: {
@@ -105,8 +120,7 @@ export function connectorObjects(o: ManifestOptions): Record<string, unknown>[] 
             ],
             volumes: [
               { name: "flowlogs", hostPath: { path: "/var/log/calico/flowlogs", type: "DirectoryOrCreate" } },
-              // on the node, so unacknowledged flow batches survive a restart of the pod
-              { name: "spool", hostPath: { path: "/var/lib/palisade-connector", type: "DirectoryOrCreate" } },
+              { name: "spool", persistentVolumeClaim: { claimName: SPOOL_CLAIM } },
             ],
           },
         },

@@ -1,0 +1,4 @@
+{{- define "palisade-connector.labels" -}}
+app.kubernetes.io/name: palisade-connector
+app.kubernetes.io/part-of: palisade
+{{- end }}
