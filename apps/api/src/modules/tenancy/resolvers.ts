@@ -39,7 +39,12 @@ export const tenancyResolvers = {
       };
     },
   },
+  Mutation: {
+    setFlowRetention: (_: unknown, a: { logDays?: number | null; rollupDays?: number | null }, ctx: Context) => setFlowRetention(ctx.deps, actorOf(ctx, true), a),
+  },
   Tenant: {
     trialEndsAt: (t: Pick<Tenant, "trialEndsAt">) => (t.trialEndsAt ? new Date(t.trialEndsAt).toISOString() : null),
+    flowLogRetentionDays: (t: Pick<Tenant, "flowLogRetentionDays" | "flowRollupRetentionDays">, _: unknown, ctx: Context) => flowRetentionOf(t, ctx.deps.config.flows).logDays,
+    flowRollupRetentionDays: (t: Pick<Tenant, "flowLogRetentionDays" | "flowRollupRetentionDays">, _: unknown, ctx: Context) => flowRetentionOf(t, ctx.deps.config.flows).rollupDays,
   },
 };
