@@ -1,7 +1,7 @@
 import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi } from "@kubernetes/client-node";
 import { PROTOCOL_VERSION, type ApiMessage, type Hello, type Welcome } from "@palisade/protocol";
 import type { Logger } from "pino";
-import type { ConnectorConfig } from "./config.ts";
+import type { ConnectorConfig } from "@palisade/config";
 import { FlowFollower } from "./flows/follower.ts";
 import { FlowShipper } from "./flows/shipper.ts";
 import { Spool } from "./flows/spool.ts";

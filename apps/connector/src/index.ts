@@ -1,2 +1,2 @@
 export { runConnector, CONNECTOR_VERSION } from "./agent.ts";
-export { loadConnectorConfig, type ConnectorConfig } from "./config.ts";
+export { loadConnectorConfig, type ConnectorConfig } from "@palisade/config";

@@ -1,6 +1,6 @@
 import pino from "pino";
 import { runConnector } from "./agent.ts";
-import { loadConnectorConfig } from "./config.ts";
+import { loadConnectorConfig } from "@palisade/config";
 
 const config = loadConnectorConfig();
 const log = pino({ name: "palisade-connector", level: config.logLevel });

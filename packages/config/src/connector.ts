@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { ConfigError } from "./load.ts";
 
-const schema = z.object({
-  PALISADE_SECRET_NAME: z.string().default("palisade-connector"),
+/** The connector's settings (apps/connector, in the cluster): its manifest sets them. */
+export const connectorConfigSchema = z.object({
+  PALISADE_SECRET_NAME: z.string().min(1).default("palisade-connector"),
   POD_NAMESPACE: z.string().optional(),
-  PALISADE_FLOW_LOG: z.string().default("/var/log/calico/flowlogs/flows.log"),
-  PALISADE_SPOOL_DIR: z.string().default("/var/lib/palisade-connector/spool"),
+  PALISADE_FLOW_LOG: z.string().min(1).default("/var/log/calico/flowlogs/flows.log"),
+  PALISADE_SPOOL_DIR: z.string().min(1).default("/var/lib/palisade-connector/spool"),
   /** batches kept unacknowledged on disk; past it the oldest go (and are reported) */
   PALISADE_SPOOL_MAX_BATCHES: z.coerce.number().int().positive().default(2000),
   PALISADE_BATCH_RECORDS: z.coerce.number().int().positive().max(10_000).default(2000),
@@ -18,7 +20,7 @@ const schema = z.object({
   PALISADE_INVENTORY_SECONDS: z.coerce.number().positive().default(30),
   HTTPS_PROXY: z.string().optional(),
   https_proxy: z.string().optional(),
-  LOG_LEVEL: z.string().default("info"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /**
    * Where the pod's filesystem is rooted. Empty in a real pod; the cluster simulator runs pods as local
    * processes and says where their volumes are (SIM_MOUNT_ROOT), as @kubernetes/client-node's
@@ -42,9 +44,11 @@ export interface ConnectorConfig {
   logLevel: string;
 }
 
+/** Reads the connector's settings, reporting every problem together (ConfigError); the result is frozen. */
 export function loadConnectorConfig(env: Record<string, string | undefined> = process.env): Readonly<ConnectorConfig> {
-  const r = schema.safeParse(env);
-  if (!r.success) throw new Error(`connector configuration: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  const picked = Object.fromEntries(Object.keys(connectorConfigSchema.shape).map((k) => [k, env[k]]));
+  const r = connectorConfigSchema.safeParse(picked);
+  if (!r.success) throw new ConfigError(r.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`));
   const e = r.data;
   const rooted = (p: string) => (e.SIM_MOUNT_ROOT && path.isAbsolute(p) ? path.join(e.SIM_MOUNT_ROOT, p) : p);
   let namespace = e.POD_NAMESPACE;
@@ -64,7 +68,7 @@ export function loadConnectorConfig(env: Record<string, string | undefined> = pr
     batchRecords: e.PALISADE_BATCH_RECORDS,
     batchMs: e.PALISADE_BATCH_MS,
     sendWindow: e.PALISADE_SEND_WINDOW,
-    backoff: { baseMs: e.PALISADE_BACKOFF_BASE_MS, capMs: e.PALISADE_BACKOFF_CAP_MS },
+    backoff: Object.freeze({ baseMs: e.PALISADE_BACKOFF_BASE_MS, capMs: e.PALISADE_BACKOFF_CAP_MS }),
     inventorySeconds: e.PALISADE_INVENTORY_SECONDS,
     httpsProxy: e.HTTPS_PROXY ?? e.https_proxy ?? null,
     logLevel: e.LOG_LEVEL,
