@@ -24,6 +24,8 @@ const message = (e: unknown) => {
 export class PolicyApplier {
   /** what Palisade wants, by refKey: the drift watcher compares against it */
   readonly desired = new Map<string, KubeObject>();
+  /** objects whose last apply or delete failed, by refKey: tried again with the next change */
+  private readonly failed = new Map<string, ObjectRef>();
   revision = 0;
 
   constructor(
@@ -54,7 +56,25 @@ export class PolicyApplier {
     }
   }
 
+  /**
+   * Applies a change and answers the outcome per object: of the change, and of every object whose apply or
+   * delete failed before (tried again now), so the acknowledgement carries every standing failure even
+   * though a change names only what changed.
+   */
   async apply(c: PolicyChanges): Promise<ObjectOutcome[]> {
+    const outcomes = await this.applyChange(c);
+    const named = new Set(outcomes.map((o) => refKey(o.ref)));
+    for (const [k, ref] of this.failed) {
+      if (named.has(k)) continue;
+      const want = this.desired.get(k);
+      outcomes.push(want ? await this.applyOne(want) : await this.deleteOne(ref));
+    }
+    this.failed.clear();
+    for (const o of outcomes) if (o.outcome === "FAILED") this.failed.set(refKey(o.ref), o.ref);
+    return outcomes;
+  }
+
+  private async applyChange(c: PolicyChanges): Promise<ObjectOutcome[]> {
     const outcomes: ObjectOutcome[] = [];
     if (c.full) this.desired.clear();
     for (const o of c.upserts) {
