@@ -58,7 +58,7 @@ export async function runConnector(config: Readonly<ConnectorConfig>, log: Logge
           log.info({ cluster: w.clusterName }, "registered with Palisade; credential saved");
         }
         log.info({ cluster: w.clusterName, clusterId: w.clusterId }, "connected to Palisade");
-        watcher.resync();
+        void watcher.resync();
         shipper.pump();
         void sendInventory();
       },

@@ -1,4 +1,4 @@
-import { Watch, type KubeConfig } from "@kubernetes/client-node";
+import { KubernetesObjectApi, Watch, type KubeConfig } from "@kubernetes/client-node";
 import type { ConnectorMessage, KubeObject, ObjectRef } from "@palisade/protocol";
 import type { Logger } from "pino";
 import type { PolicyApplier } from "./applier.ts";
@@ -14,8 +14,6 @@ const pathOf = (apiVersion: string, kind: string) => `${apiVersion.includes("/")
  */
 export class PolicyWatcher {
   private readonly aborts: AbortController[] = [];
-  /** the cluster's own objects, as last seen: sent whole on every (re)connection */
-  private readonly mirrored = new Map<string, KubeObject>();
   private stopped = false;
 
   constructor(
@@ -60,19 +58,44 @@ export class PolicyWatcher {
       return;
     }
     if (isManaged(obj)) return; // Palisade's, deleted from the desired state: the applier prunes it
-    if (type === "DELETED") {
-      this.mirrored.delete(refKey(ref));
-      this.send({ type: "clusterResources", full: false, upserts: [], deletes: [ref] });
-    } else {
-      const clean = stripServerFields(obj);
-      this.mirrored.set(refKey(ref), clean);
-      this.send({ type: "clusterResources", full: false, upserts: [clean], deletes: [] });
-    }
+    this.mirror(type === "DELETED" ? { type: "clusterResources", full: false, upserts: [], deletes: [ref] } : { type: "clusterResources", full: false, upserts: [stripServerFields(obj)], deletes: [] });
   }
 
-  /** After (re)connecting: everything the cluster has of its own, replacing what Palisade mirrored. */
-  resync(): void {
-    this.send({ type: "clusterResources", full: true, upserts: [...this.mirrored.values()], deletes: [] });
+  /** changes seen while a resync lists: sent after its full set, which they may postdate */
+  private held: ConnectorMessage[] | null = null;
+
+  private mirror(m: ConnectorMessage): void {
+    if (this.held) this.held.push(m);
+    else this.send(m);
+  }
+
+  /**
+   * After (re)connecting: everything the cluster has of its own, replacing what Palisade mirrored. Listed
+   * now rather than taken from the watches, whose first events may not all have arrived (a full set that
+   * missed objects would delete their mirrors, and record deletions that never happened). When a kind
+   * cannot be listed, what was listed is sent as a change, which deletes nothing.
+   */
+  async resync(): Promise<void> {
+    const objects = KubernetesObjectApi.makeApiClient(this.kc);
+    const own: KubeObject[] = [];
+    let complete = true;
+    const held: ConnectorMessage[] = [];
+    this.held = held;
+    for (const k of POLICY_KINDS) {
+      try {
+        const list = await objects.list(k.apiVersion, k.kind);
+        for (const item of list.items) {
+          const o = { ...item, apiVersion: k.apiVersion, kind: k.kind } as KubeObject;
+          if (!isManaged(o) && !this.applier.desired.has(refKey({ apiVersion: k.apiVersion, kind: k.kind, namespace: o.metadata.namespace, name: o.metadata.name }))) own.push(stripServerFields(o));
+        }
+      } catch (e) {
+        complete = false;
+        this.log.warn({ kind: k.kind, err: (e as Error).message }, "could not list the cluster's own objects");
+      }
+    }
+    if (this.held === held) this.held = null;
+    this.send({ type: "clusterResources", full: complete, upserts: own, deletes: [] });
+    for (const m of held) this.send(m);
   }
 }
 
