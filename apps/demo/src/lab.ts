@@ -1,4 +1,5 @@
 import { scenarioFile, type SimCluster } from "@palisade/cluster-sim";
+import { parseAllDocuments } from "yaml";
 import { graphql, must } from "./graphql.ts";
 import { until } from "./wait.ts";
 
@@ -12,8 +13,13 @@ interface ApplyOutcome {
   results: { document: number; kind: string | null; name: string | null; status: string; errors: { path: string; message: string }[] }[];
 }
 
-/** Applies the stage E policies through Palisade's API and waits until the connector has put them in the cluster. */
+/**
+ * Applies the stage E policies through Palisade's API and waits until the connector has put them in the cluster.
+ * The lab environment is in the simulated cluster from its start, so it first waits until the connector has
+ * mirrored it into Palisade: applied while the mirroring is under way, the same resources would be created twice.
+ */
 export async function applyStageEPolicies(url: string, token: string, clusterId: string, signal?: AbortSignal): Promise<ApplyOutcome> {
+  await waitForMirror(url, token, clusterId, scenarioFile(STAGE_E_POLICY_FILES[0]!), signal);
   const yaml = STAGE_E_POLICY_FILES.map(scenarioFile).join("\n---\n");
   const { applyResources } = await must<{ applyResources: ApplyOutcome }>(
     "applying the lab environment",
@@ -28,6 +34,33 @@ export async function applyStageEPolicies(url: string, token: string, clusterId:
   }
   await waitForSync(url, token, clusterId, 60_000, signal);
   return applyResources;
+}
+
+/** Until every Calico resource of the YAML that the cluster holds shows in Palisade (mirrored by the connector). */
+export async function waitForMirror(url: string, token: string, clusterId: string, yaml: string, signal?: AbortSignal): Promise<void> {
+  const wanted = parseAllDocuments(yaml)
+    .map((d) => d.toJS() as { kind?: string; metadata?: { name?: string } } | null)
+    .filter((o) => o?.kind && o.metadata?.name)
+    .map((o) => `${o!.kind}/${o!.metadata!.name}`);
+  await until(
+    "the connector to mirror the cluster's policies into Palisade",
+    async () => {
+      const r = await graphql<{ tiers: { name: string }[]; policies: { edges: { node: { kind: string; name: string } }[] }; networkSets: { edges: { node: { kind: string; name: string } }[] } }>(
+        url,
+        `query ($id: ID!) { tiers(clusterId: $id) { name } policies(clusterId: $id, first: 100) { edges { node { kind name } } } networkSets(clusterId: $id, first: 100) { edges { node { kind name } } } }`,
+        { id: clusterId },
+        token,
+      );
+      if (!r.data) return false;
+      const have = new Set([
+        ...r.data.tiers.map((t) => `Tier/${t.name}`),
+        ...[...r.data.policies.edges, ...r.data.networkSets.edges].map((e) => `${e.node.kind}/${e.node.name}`),
+      ]);
+      return wanted.every((w) => have.has(w));
+    },
+    60_000,
+    signal,
+  );
 }
 
 /** Until the connector acknowledges the cluster's desired revision; a sync error ends the wait. */
