@@ -155,7 +155,7 @@ export async function runFlowExport(deps: CoreDeps, p: { tenantId: string; expor
     await update({ status: "DONE", progress: 1, records: written, file, finishedAt: deps.now() });
     return { records: written };
   } catch (e) {
-    await rm(part, { force: true });
+    await rm(part, { force: true }).catch(() => {});
     await update({ status: "FAILED", error: (e as Error).message.slice(0, 1000), finishedAt: deps.now() }).catch(() => {});
     throw e;
   }
