@@ -16,6 +16,8 @@ const demo = new Demo({
   config,
   say,
   onUnexpectedExit: (app, code, signal) => {
+    // Ctrl-C reaches the API and the worker as well, and they may be gone before this process handles its own SIGINT
+    if (signal === "SIGINT" || signal === "SIGTERM" || code === 130 || code === 143) return void stop(0);
     console.error(`[demo] the ${app} process stopped (${signal ?? `exit code ${code}`}); see its log in ${demo.dir}/logs. Stopping the demo.`);
     void stop(1);
   },
