@@ -28,6 +28,8 @@ export const EXPORT_COLUMNS = [
 export const EXPORT_TTL_MS = 24 * 3600 * 1000;
 const PAGE = 500;
 const PROGRESS_EVERY_MS = 1000;
+/** a page of an export may read longer than an interactive search's */
+const PAGE_TIMEOUT_MS = 60_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -97,7 +99,7 @@ const cell = (v: unknown) => (v === null || v === undefined ? "" : typeof v === 
 
 /**
  * The flow-export job: streams the search, a page at a time in keyset order (oldest first), into
- * exportDir/<id>.csv|.jsonl, keeping progress and the count on the row. Safe to run twice: a done export is
+ * exportDir/<id>.csv|.jsonl, keeping the count and progress (how far into the window it has written) on the row. Safe to run twice: a done export is
  * left alone, an interrupted one is written again from the start (to a .part file renamed when complete).
  */
 export async function runFlowExport(deps: CoreDeps, p: { tenantId: string; exportId: string; visibleNamespaces: string[] | null }): Promise<{ records: number } | { skipped: string }> {
@@ -114,11 +116,6 @@ export async function runFlowExport(deps: CoreDeps, p: { tenantId: string; expor
   const file = exportFileName(row.id, row.format);
   const part = path.join(dir, `${file}.part`);
   try {
-    const total = await deps.db.withTenant(p.tenantId, async (tx) => {
-      const { where, params } = await compileFlowFilter(tx, "raw", filter, { ...access, from: row.from, to: row.to });
-      const [r] = await tx.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM flow_logs WHERE ${where}`, ...params);
-      return Number(r!.n);
-    });
     await update({ status: "RUNNING", progress: 0, records: 0, error: null });
     await mkdir(dir, { recursive: true });
     const out = createWriteStream(part);
@@ -131,7 +128,7 @@ export async function runFlowExport(deps: CoreDeps, p: { tenantId: string; expor
     try {
       if (row.format === "CSV") await write(stringify([[...EXPORT_COLUMNS]]));
       for (;;) {
-        const page = await deps.db.withTenant(p.tenantId, (tx) => searchFlowLogRecords(tx, access, { ...query, after }));
+        const page = await deps.db.withTenant(p.tenantId, (tx) => searchFlowLogRecords(tx, access, { ...query, after }, PAGE_TIMEOUT_MS), { timeoutMs: PAGE_TIMEOUT_MS + 30_000 });
         if (page.records.length > 0) {
           await write(
             row.format === "CSV"
@@ -144,7 +141,9 @@ export async function runFlowExport(deps: CoreDeps, p: { tenantId: string; expor
         if (!page.hasNextPage) break;
         if (Date.now() - reported >= PROGRESS_EVERY_MS) {
           reported = Date.now();
-          await update({ progress: total > 0 ? Math.min(0.99, written / total) : 0, records: written });
+          // pages come oldest first: the last record's start says how much of the window is written
+          const last = (page.records.at(-1)!.record.start_time as number) * 1000;
+          await update({ progress: Math.min(0.99, Math.max(0, (last - row.from.getTime()) / (row.to.getTime() - row.from.getTime()))), records: written });
         }
       }
     } finally {

@@ -42,12 +42,12 @@ const ORDER: Record<FlowLogSort, { columns: string[]; direction: "ASC" | "DESC" 
  *   stopping after a page is the better plan (2M records: 2.8 s -> 6 ms for denied-by-a-policy, 5.2 s ->
  *   1.1 s for a filter matching 0.04%). COUNT_DESC has no index to walk and sorts either way.
  */
-async function planFor(tx: Tx, sort: FlowLogSort): Promise<{ restore(): Promise<void> }> {
+async function planFor(tx: Tx, sort: FlowLogSort, timeoutMs: number): Promise<{ restore(): Promise<void> }> {
   const [before] = await tx.$queryRawUnsafe<{ jit: string; sort: string; timeout: string }[]>(
     `SELECT current_setting('jit') AS jit, current_setting('enable_sort') AS sort, current_setting('statement_timeout') AS timeout,
        set_config('jit', 'off', true), set_config('enable_sort', $1, true), set_config('statement_timeout', $2, true)`,
     sort === "COUNT_DESC" ? "on" : "off",
-    String(SEARCH_TIMEOUT_MS),
+    String(timeoutMs),
   );
   return {
     restore: async () => {
@@ -74,7 +74,13 @@ interface Row {
  * Raw flow logs of a window, filtered (filter.ts), visible to the caller, in a stable order, one keyset page
  * at a time. Answers the records as Calico wrote them; searchFlowLogs adds the API's view.
  */
-export async function searchFlowLogRecords(tx: Tx, access: Pick<FlowAccess, "clusterId" | "visibleNamespaces">, q: FlowLogQuery): Promise<FlowLogPage<{ record: Record<string, unknown> }>> {
+export async function searchFlowLogRecords(
+  tx: Tx,
+  access: Pick<FlowAccess, "clusterId" | "visibleNamespaces">,
+  q: FlowLogQuery,
+  /** how long the page's query may read (exports, in transactions of their own, allow more) */
+  timeoutMs = SEARCH_TIMEOUT_MS,
+): Promise<FlowLogPage<{ record: Record<string, unknown> }>> {
   const sort = q.sort ?? "TIME_DESC";
   if (!FLOW_LOG_SORTS.includes(sort)) throw badInput("sort", `sort must be one of ${FLOW_LOG_SORTS.join(", ")}`);
   const first = q.first ?? 50;
@@ -96,7 +102,7 @@ export async function searchFlowLogRecords(tx: Tx, access: Pick<FlowAccess, "clu
     conditions.push(`${order.columns[0]} ${op}= ${values[0]}`, `(${order.columns.join(", ")}) ${op} (${values.join(", ")})`);
   }
   params.push(first + 1);
-  const settings = await planFor(tx, sort);
+  const settings = await planFor(tx, sort, timeoutMs);
   let rows: Row[];
   try {
     rows = await tx.$queryRawUnsafe<Row[]>(
@@ -109,7 +115,7 @@ export async function searchFlowLogRecords(tx: Tx, access: Pick<FlowAccess, "clu
     if (!isStatementTimeout(e)) throw e;
     throw badInput(
       sort === "COUNT_DESC" ? "sort" : "filter",
-      `the search read for more than ${SEARCH_TIMEOUT_MS / 1000} s: narrow the window (from, to)${sort === "COUNT_DESC" ? ", sort by time" : ""} or filter more`,
+      `the search read for more than ${timeoutMs / 1000} s: narrow the window (from, to)${sort === "COUNT_DESC" ? ", sort by time" : ""} or filter more`,
     );
   }
   await settings.restore();

@@ -179,6 +179,13 @@ describe("the flows subscription over graphql-ws", () => {
     sub.stop();
   });
 
+  it("keeps another tenant out of the cluster's live flows", async () => {
+    const other = subscribeFlows(b.token, {});
+    await until(() => other.errors.length > 0);
+    expect(JSON.stringify(other.errors)).toContain("NOT_FOUND");
+    other.stop();
+  });
+
   it("refuses a bad filter or rate before subscribing", async () => {
     const bad = subscribeFlows(a.token, { f: { sourceSelector: "a ==" } });
     const rate = subscribeFlows(a.token, { m: 0 });
