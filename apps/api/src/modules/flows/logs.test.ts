@@ -179,6 +179,26 @@ describe("the flows subscription over graphql-ws", () => {
     sub.stop();
   });
 
+  it("ends when the subscriber's token is revoked", async () => {
+    const issued = data(await t.gql<{ createAccessToken: { token: string; accessToken: { id: string } } }>(`mutation { createAccessToken(name: "live-watcher") { token accessToken { id } } }`, {}, a.token)).createAccessToken;
+    let completed = false;
+    const received: unknown[] = [];
+    const ws = t.ws(issued.token);
+    ws.subscribe({ query: FLOWS, variables: { c: cluster, m: 1000 } }, { next: (m) => received.push(m.data), error: () => (completed = true), complete: () => (completed = true) });
+    for (let k = 100; received.length === 0; k++) {
+      clock = new Date(clock.getTime() + 1000);
+      await ingest(k);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    data(await t.gql(`mutation ($id: ID!) { revokeAccessToken(id: $id) }`, { id: issued.accessToken.id }, a.token));
+    for (let k = 200; !completed; k++) {
+      if (k > 300) throw new Error("the subscription outlived its token");
+      await ingest(k);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await ws.dispose();
+  });
+
   it("keeps another tenant out of the cluster's live flows", async () => {
     const other = subscribeFlows(b.token, {});
     await until(() => other.errors.length > 0);
