@@ -191,9 +191,7 @@ export function compileFlowMatcher(filter: FlowFilterInput | null | undefined, v
   }
   f.fields?.forEach((m, i) => {
     const read = FIELD_READERS[m.field];
-    if (!read || m.field === "dest_domains") {
-      if (m.field !== "dest_domains") throw badInput(`filter.fields[${i}].field`, `unknown flow log field ${JSON.stringify(m.field)}; one of: ${FILTERABLE_FIELDS.join(", ")}`);
-    }
+    if (!read && m.field !== "dest_domains") throw badInput(`filter.fields[${i}].field`, `unknown flow log field ${JSON.stringify(m.field)}; one of: ${FILTERABLE_FIELDS.join(", ")}`);
     const values = new Set(m.values);
     // SQL's three values: null (the field is absent) fails a match and passes a negated one
     const cond: (r: Record<string, unknown>) => boolean | null =

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { compileFlowFilter, compileFlowMatcher, LiveThinner, liveMessageOf, matchesFlowFilter, type FlowFilterInput } from "@palisade/core";
+import { compileFlowFilter, compileFlowMatcher, FILTERABLE_FIELDS, LiveThinner, liveMessageOf, matchesFlowFilter, type FlowFilterInput } from "@palisade/core";
 import type { Database } from "@palisade/db";
 import { openTestDatabase } from "@palisade/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -102,6 +102,17 @@ describe("the in-memory flow matcher", () => {
       if (n > 0 && n < records.length) partial++;
     }
     expect(partial).toBeGreaterThanOrEqual(filters.length - 1);
+  });
+
+  it.each(FILTERABLE_FIELDS)("reads the field %s the way the SQL filter does", async (field) => {
+    // a value of the field from a record that has one, so the match selects something
+    const sample = records.find((r) => r[field] !== undefined && r[field] !== null && r[field] !== "-") ?? records[0]!;
+    const raw = sample[field] ?? (sample.policies as { enforced_policies?: string[] } | undefined)?.enforced_policies?.at(-1)?.split("|")[field === "policy_tier" ? 1 : field === "policy_name" ? 2 : 4];
+    const text = Array.isArray(raw) && field === "dest_domains" ? String(raw[0]) : typeof raw === "object" ? JSON.stringify(raw) : String(raw);
+    for (const negate of [false, true]) {
+      const filter = { fields: [{ field, values: [text, "no-such-value"], negate }] };
+      expect(inMemory(filter, null)).toEqual(await bySql(filter, null));
+    }
   });
 
   it("refuses an unknown field and a bad selector with the field named", () => {
