@@ -2,7 +2,7 @@ import type { Tx } from "@palisade/db";
 import { k8sToCalicoSpec, policyTraceName } from "@palisade/policy";
 import { badInput } from "../errors.ts";
 import { flowWindow } from "./filter.ts";
-import type { FlowDataSource } from "./graph.ts";
+import { TUNE_AGGREGATION, type FlowDataSource } from "./graph.ts";
 
 export interface PolicyBoardCounts {
   connections: number;
@@ -124,6 +124,7 @@ export async function policyBoard(tx: Tx, access: TierVisibility, args: PolicyBo
   const enforcedNames = named.filter((p) => !p.staged).map((p) => p.traceName);
   const stagedNames = named.filter((p) => p.staged).map((p) => p.traceName);
 
+  await tx.$queryRawUnsafe(TUNE_AGGREGATION);
   // a rollup row holds a whole minute: the window takes the minutes it starts in (as the flow filter does)
   const counts = await tx.$queryRawUnsafe<CountRow[]>(
     `SELECT pending, policy, rule, reporter, action, sum(num_flows)::float8 AS n

@@ -66,6 +66,12 @@ export const ROLLUP_AFTER_MS = 60 * 60 * 1000;
  */
 export const ONE_RECORD_PER_CONNECTION = `(reporter = 'dst' OR action = 'deny' OR dest_type IN ('ns', 'net'))`;
 
+/**
+ * For this transaction: the planner guesses far more groups than a graph has edges, and with the default 4 MB
+ * work_mem it sorts (spilling to disk) instead of hashing; JIT compiling costs more than it saves here.
+ */
+export const TUNE_AGGREGATION = `SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`;
+
 interface EdgeRow {
   st: string;
   sns: string;
@@ -131,6 +137,7 @@ export async function flowGraph(tx: Tx, access: FlowVisibility, args: FlowGraphA
   const source: FlowDataSource = opts.source ?? (window.to.getTime() - window.from.getTime() > ROLLUP_AFTER_MS && rollupCanAnswer(filter) ? "ROLLUP" : "RAW");
   const table = source === "ROLLUP" ? "rollup" : "raw";
   const { where, params } = await compileFlowFilter(tx, table, filter, { clusterId: args.clusterId, from: window.from, to: window.to, visibleNamespaces: access.visibleNamespaces });
+  await tx.$queryRawUnsafe(TUNE_AGGREGATION);
   // a filter that names a reporter asks for that end's records, both of them if need be
   const rows = await tx.$queryRawUnsafe<EdgeRow[]>(graphSql(table, args.view, where, !filter?.reporter), ...params);
 
