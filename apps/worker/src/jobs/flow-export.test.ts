@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, stat, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createCluster, ensurePartitions, EXPORT_COLUMNS, runFlowExport, startFlowExport, type Actor } from "@palisade/core";
@@ -90,5 +90,18 @@ describe("the flow-export job in the worker", () => {
     const row = await exportRow(started.id);
     expect(row.status).toBe("FAILED");
     expect(row.error).toMatch(/EEXIST|ENOTDIR/);
+  });
+
+  it("leaves exports older than a day to the scheduled retention run too", async () => {
+    const old = await db.system.flowExport.create({ data: { tenantId: subject.tenantId, clusterId, userId: subject.userId, format: "CSV", ...window, status: "DONE", createdAt: new Date(Date.now() - 26 * 3600_000) } });
+    const file = path.join(exportDir, `${old.id}.csv`);
+    writeFileSync(file, "old");
+    await utimes(file, new Date(Date.now() - 26 * 3600_000), new Date(Date.now() - 26 * 3600_000));
+    const fresh = await queuedRow("JSONL");
+    // retention long enough that no flow partition goes
+    await w.deps.jobs.enqueue("flow-retention", { logDays: 3650, rollupDays: 3650 });
+    await expect.poll(() => db.system.flowExport.findUnique({ where: { id: old.id } }), { timeout: 30_000 }).toBeNull();
+    await expect(stat(file)).rejects.toThrow(/ENOENT/);
+    expect(await db.system.flowExport.findUnique({ where: { id: fresh.id } })).not.toBeNull();
   });
 });

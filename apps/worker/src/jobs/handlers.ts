@@ -1,4 +1,4 @@
-import { deliverAlert, expireTrials, provisionTenant, runFlowExport, runFlowRetention, type JobName, type JobPayload } from "@palisade/core";
+import { deliverAlert, expireTrials, provisionTenant, removeExpiredExports, runFlowExport, runFlowRetention, type JobName, type JobPayload } from "@palisade/core";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { WorkerDeps } from "../deps.ts";
 import { sendEmail } from "./send-email.ts";
@@ -14,6 +14,10 @@ export const handlers: Handlers = {
   "send-email": (deps, p) => sendEmail(deps, p),
   "deliver-alert": (deps, p) => deliverAlert(deps, p),
   "expire-trials": (deps) => expireTrials(deps),
-  "flow-retention": (deps, p) => runFlowRetention(deps, p),
+  // the scheduled retention run also removes flow exports older than a day (as every export job does first)
+  "flow-retention": async (deps, p) => {
+    const outcome = await runFlowRetention(deps, p);
+    return { ...outcome, exportsRemoved: await removeExpiredExports(deps) };
+  },
   "flow-export": (deps, p) => runFlowExport(deps, p),
 };
