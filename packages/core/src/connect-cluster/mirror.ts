@@ -54,6 +54,9 @@ export async function mirrorClusterResources(
   let written: StoredAuditEvent[] = [];
   let deliveries: string[] = [];
   const changed = await deps.db.withTenant(args.tenantId, async (tx) => {
+    // the lock every change through Palisade takes (lockClusterForChange): an apply and a mirroring of the
+    // same new object then run one after the other, and the second sees the first's row
+    await tx.$executeRaw`SELECT 1 FROM clusters WHERE id = ${args.clusterId}::uuid FOR UPDATE`;
     const log = new MirrorLog(args, args.now);
     const seen = new Set<string>();
     let changed = 0;

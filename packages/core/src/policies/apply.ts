@@ -8,7 +8,7 @@ import type { Authorizer } from "../rbac/authorizer.ts";
 import { read, requireAccess } from "./access.ts";
 import { describeKey, identify, type Identity } from "./kinds.ts";
 import { sameResource } from "./input.ts";
-import { applyWrites, findCluster, lockClusterForChange, type ResourceRow, type Write } from "./store.ts";
+import { applyWrites, findCluster, lockClusterForChange, mirroredMessage, type ResourceRow, type Write } from "./store.ts";
 import type { Tx } from "@palisade/db";
 
 export type ApplyStatus = "CREATED" | "UPDATED" | "UNCHANGED" | "INVALID" | "SKIPPED";
@@ -132,6 +132,11 @@ async function plan(tx: Tx, clusterId: string, planned: Planned[]): Promise<Writ
     if (before && sameResource(before.resource, p.resource)) {
       result.status = "UNCHANGED";
       result.revision = before.revision;
+      continue;
+    }
+    if (before?.origin === "CLUSTER") {
+      result.status = "INVALID";
+      result.errors.push({ path: "metadata.name", message: mirroredMessage(before) });
       continue;
     }
     result.status = before ? "UPDATED" : "CREATED";

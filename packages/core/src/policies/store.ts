@@ -1,8 +1,8 @@
 import type { Prisma, Tx } from "@palisade/db";
 import { serializeResources, type Resource } from "@palisade/policy";
 import type { ChangeContext } from "../audit/change.ts";
-import { notFound } from "../errors.ts";
-import type { Identity, StoredKind } from "./kinds.ts";
+import { conflict, notFound } from "../errors.ts";
+import { describeKey, type Identity, type StoredKind } from "./kinds.ts";
 
 export type ResourceRow = Prisma.PolicyResourceGetPayload<object>;
 
@@ -19,6 +19,11 @@ export function resourceOf(row: { resource: unknown }): Resource {
 /** The row's YAML: as serialised when written, or now for rows written before the column existed. */
 export function yamlOfRow(row: { resource: unknown; yaml: string | null }): string {
   return row.yaml ?? yamlOf(resourceOf(row))!;
+}
+
+/** Why a resource mirrored from the cluster cannot be changed through Palisade as it stands. */
+export function mirroredMessage(row: { kind: string; namespace: string; name: string }): string {
+  return `${describeKey(row)} is mirrored from the cluster and read-only in Palisade; adopt it (adoptClusterResource) to manage it here`;
 }
 
 /** The cluster, or NOT_FOUND (an id of another tenant's cluster is not found: row-level security hides it). */
@@ -60,6 +65,8 @@ export interface Write {
 export async function applyWrites(c: ChangeContext, clusterId: string, writes: readonly Write[]): Promise<Map<Write, number>> {
   const { tx, actor } = c;
   const tenantId = actor.tenantId;
+  const mirrored = writes.find((w) => w.before?.origin === "CLUSTER");
+  if (mirrored) throw conflict(mirroredMessage(mirrored.before!));
   const revisions = new Map<Write, number>();
   const creates = writes.filter((w) => !w.before && w.after);
   const lastRevisions = new Map<string, number>();

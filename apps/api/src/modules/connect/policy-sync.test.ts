@@ -263,4 +263,47 @@ describe("resources mirrored from the cluster", () => {
     expect(names(change)).toEqual(["GlobalNetworkSet/kubectl-blocklist"]);
     await c.conn.close();
   });
+
+  it("is read-only until adopted: a changed apply or update is refused naming adoption, and changes nothing", async () => {
+    const c = await connectedCluster();
+    c.conn.send({ type: "clusterResources", full: false, upserts: [blocklist(["198.51.100.0/24"])], deletes: [] });
+    await until(() => db.system.policyResource.findFirst({ where: { clusterId: c.clusterId, name: "kubectl-blocklist" } }));
+    const changed = `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkSet
+metadata:
+  name: kubectl-blocklist
+  labels: { list: blocked }
+spec:
+  nets: ["10.9.0.0/16"]
+`;
+    const applied = await t.gql<{ applyResources: { valid: boolean; results: { status: string; errors: { message: string }[] }[] } }>(
+      `mutation ($id: ID!, $yaml: String!) { applyResources(clusterId: $id, yaml: $yaml) { valid results { status errors { message } } } }`,
+      { id: c.clusterId, yaml: changed },
+      c.me.token,
+    );
+    expect(applied.data!.applyResources.valid).toBe(false);
+    expect(applied.data!.applyResources.results[0]!.errors[0]!.message).toMatch(/mirrored from the cluster and read-only in Palisade; adopt it/);
+    const updated = await t.gql(`mutation ($id: ID!, $yaml: String!) { updateResource(clusterId: $id, yaml: $yaml, revision: 1) { revision } }`, { id: c.clusterId, yaml: changed }, c.me.token);
+    expect(updated.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+    expect(updated.errors?.[0]?.message).toMatch(/adopt it/);
+    const row = await db.system.policyResource.findFirstOrThrow({ where: { clusterId: c.clusterId, name: "kubectl-blocklist" } });
+    expect([row.origin, row.revision, JSON.stringify(row.resource)]).toEqual(["CLUSTER", 1, expect.stringContaining("198.51.100.0/24")]);
+    await c.conn.close();
+  });
+
+  it("never fails when an apply through Palisade races the connector mirroring the same new object", async () => {
+    const c = await connectedCluster();
+    for (let i = 0; i < 8; i++) {
+      const name = `raced-${i}`;
+      const yaml = networkSet(name, "10.3.0.0/16");
+      const mirrored = { apiVersion: "projectcalico.org/v3", kind: "GlobalNetworkSet", metadata: { name }, spec: { nets: ["10.3.0.0/16"] } };
+      c.conn.send({ type: "clusterResources", full: false, upserts: [mirrored], deletes: [] });
+      const applied = await t.gql<{ applyResources: { valid: boolean } }>(`mutation ($id: ID!, $yaml: String!) { applyResources(clusterId: $id, yaml: $yaml) { valid } }`, { id: c.clusterId, yaml }, c.me.token);
+      // whichever came first owns the row; the other either changed nothing or was told why
+      expect(applied.errors).toBeUndefined();
+      const row = await until(() => db.system.policyResource.findFirst({ where: { clusterId: c.clusterId, name } }));
+      expect(["PALISADE", "CLUSTER"]).toContain(row.origin);
+    }
+    await c.conn.close();
+  });
 });
