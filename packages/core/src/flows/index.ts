@@ -12,7 +12,7 @@ export { flowLogView, type FlowLogView, type FlowPolicyHitView, type PolicyVersi
 export { policyVersionLookup } from "./search-versions.ts";
 export { policyRefOf, type PolicyRef } from "./search-policy-refs.ts";
 export { compileFlowMatcher, matchesFlowFilter, type FlowMatcher } from "./match.ts";
-export { liveFlowsChannel, publishLiveFlows, liveMessageOf, LiveThinner, LIVE_SAMPLE_MAX, type LiveFlowMessage } from "./live.ts";
+export { liveFlowsChannel, LivePublisher, liveMessageOf, LiveThinner, LIVE_SAMPLE_MAX, type LiveFlowMessage } from "./live.ts";
 export { startFlowExport, findFlowExport, flowExportStatus, runFlowExport, removeExpiredExports, exportFileName, EXPORT_COLUMNS, EXPORT_TTL_MS, type FlowExportRow, type FlowExportFormat } from "./exports.ts";
 export { flowGraph, graphSql, ONE_RECORD_PER_CONNECTION, ROLLUP_AFTER_MS, type FlowGraph, type FlowGraphArgs, type FlowGraphNode, type FlowGraphEdge, type FlowGraphView, type FlowEdgeAction, type FlowDataSource, type FlowVisibility } from "./graph.ts";
 export { policyBoard, type PolicyBoard, type PolicyBoardArgs, type PolicyBoardTier, type PolicyBoardPolicy, type PolicyBoardRule, type PolicyBoardCounts, type TierVisibility } from "./board.ts";

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { DEFAULT_DATABASE_URL } from "@palisade/core";
+import { DEFAULT_DATABASE_URL, LivePublisher } from "@palisade/core";
 import { CONNECT_PATH, MAX_MESSAGE_BYTES } from "@palisade/protocol";
 import { WebSocketServer } from "ws";
 import type { ApiDeps } from "../../deps.ts";
@@ -22,7 +22,7 @@ export function attachConnectEndpoint(server: Server, deps: ApiDeps, options: Co
   // a little over the protocol's limit, so an oversized message is read and refused with a reason rather
   // than cut off by the socket
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES + 64 * 1024 });
-  const flows = new FlowStore(deps.db, deps.config.database.url ?? DEFAULT_DATABASE_URL, 4, deps.events);
+  const flows = new FlowStore(deps.db, deps.config.database.url ?? DEFAULT_DATABASE_URL, 4, new LivePublisher(deps.events, deps.redis, deps.config.redisKeyPrefix));
   const unroute = routeUpgrades(server, CONNECT_PATH, wss);
   const policy = options.policy === undefined ? desiredStateSync(deps) : options.policy;
   wss.on("connection", (ws) => {

@@ -1,4 +1,4 @@
-import { dayOf, decidingEntry, ensurePartitions, flowRecordProblem, labelList, publishLiveFlows, rollupsOf, traceOf, type FlowRecord, type GraphRollup, type PolicyRollup, type PubSub } from "@palisade/core";
+import { dayOf, decidingEntry, ensurePartitions, flowRecordProblem, labelList, rollupsOf, traceOf, type FlowRecord, type GraphRollup, type LivePublisher, type PolicyRollup } from "@palisade/core";
 import type { Database } from "@palisade/db";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
@@ -70,7 +70,7 @@ export class FlowStore {
     ownerUrl: string,
     poolSize = 4,
     /** where committed batches go for the live `flows` subscription; none: not published */
-    private readonly live: Pick<PubSub, "publish"> | null = null,
+    private readonly live: Pick<LivePublisher, "publish"> | null = null,
   ) {
     this.pool = new pg.Pool({ connectionString: ownerUrl, max: poolSize });
   }
@@ -123,7 +123,7 @@ export class FlowStore {
       await upsertPolicyRollups(client, args.tenantId, args.clusterId, rollups.policy);
       await client.query("COMMIT");
       // the batch is stored whatever happens to its live copy
-      if (this.live) await publishLiveFlows(this.live, args.tenantId, args.clusterId, args.records).catch(() => {});
+      if (this.live) await this.live.publish(args.tenantId, args.clusterId, args.records).catch(() => false);
       return { duplicate: false, records: args.records.length };
     } catch (e) {
       await client.query("ROLLBACK").catch(() => {});

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { compileFlowFilter, compileFlowMatcher, FILTERABLE_FIELDS, LiveThinner, liveMessageOf, matchesFlowFilter, type FlowFilterInput } from "@palisade/core";
+import { compileFlowFilter, compileFlowMatcher, createRedis, FILTERABLE_FIELDS, liveFlowsChannel, LivePublisher, LiveThinner, liveMessageOf, matchesFlowFilter, PubSub, type FlowFilterInput, type LiveFlowMessage } from "@palisade/core";
 import type { Database } from "@palisade/db";
 import { openTestDatabase } from "@palisade/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -145,5 +145,29 @@ describe("live thinning", () => {
     // 100 of the sample matched: 10 sent, 90 skipped, and 150 more estimated among the 1500 unsampled records
     const out = thin.take({ total: m.total, sampled: m.records.length }, m.records.slice(0, 100));
     expect(out).toEqual({ records: m.records.slice(0, 10), skipped: 90 + 150 });
+  });
+});
+
+describe("live publishing", () => {
+  it("puts a batch on Redis only while someone listens to its cluster", async () => {
+    const redis = createRedis(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", "live-test");
+    const subscriber = createRedis(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", "live-test-events");
+    const prefix = `t-${randomUUID()}`;
+    const events = new PubSub(redis, subscriber, prefix);
+    const live = new LivePublisher(events, redis, prefix);
+    try {
+      expect(await live.publish(tenantId, clusterId, records)).toBe(false);
+      const it = events.iterate<LiveFlowMessage>(liveFlowsChannel(tenantId, clusterId));
+      await it.ready;
+      expect(await live.publish(tenantId, clusterId, records)).toBe(true);
+      const got = await it.next();
+      expect(got.value).toEqual({ total: records.length, records: JSON.parse(JSON.stringify(records)) });
+      // another cluster's listener does not count
+      expect(await live.publish(tenantId, randomUUID(), records)).toBe(false);
+      await it.return?.();
+    } finally {
+      subscriber.disconnect();
+      redis.disconnect();
+    }
   });
 });

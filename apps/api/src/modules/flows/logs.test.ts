@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Database } from "@palisade/db";
 import { openTestDatabase } from "@palisade/db/testing";
+import { LivePublisher } from "@palisade/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDeps, startApi, testConfig, type RunningApi } from "../../../test/api-harness.ts";
 import { onlyError } from "../../../test/graphql-client.ts";
@@ -45,7 +46,7 @@ beforeAll(async () => {
   const opened = await openTestDatabase("palisade_test_api");
   db = opened.db;
   t = await startApi(buildDeps(db, testConfig({ FLOW_LIVE_MAX_PER_SECOND: "50" }), { now: () => clock }));
-  store = new FlowStore(db, opened.ownerUrl, 2, t.deps.events);
+  store = new FlowStore(db, opened.ownerUrl, 2, new LivePublisher(t.deps.events, t.deps.redis, t.deps.config.redisKeyPrefix));
   const promo = await createPromo(db);
   a = await signUpProvisioned(t, promo.code);
   b = await signUpProvisioned(t, promo.code);
