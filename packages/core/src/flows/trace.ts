@@ -37,9 +37,13 @@ export function decidingEntry(enforced: readonly string[]): TraceEntry | null {
   return null;
 }
 
-/** Whether a trace name is a staged policy's (`staged:` before the tier-qualified name). */
+/**
+ * Whether a trace name is a staged policy's: Calico writes `<ns>/<tier>.staged:<name>`, `<tier>.staged:<name>`
+ * for global ones, and `<ns>/staged:knp.default.<name>` for staged Kubernetes policies.
+ */
 export function isStagedName(name: string): boolean {
-  return name.slice(name.indexOf("/") + 1).startsWith("staged:");
+  const bare = name.slice(name.indexOf("/") + 1);
+  return bare.startsWith("staged:") || bare.includes(".staged:");
 }
 
 /** Traces ingress rules at the destination's report and egress rules at the source's. */
