@@ -122,6 +122,18 @@ describe("policyBoard", () => {
     expect(pass.counts.passed).toBe(2 * records1.length);
   });
 
+  it("counts the same whether a window's hours come from the hourly rollup or minute by minute", async () => {
+    const counts = (b: Awaited<ReturnType<typeof board>>) => b.tiers.flatMap((t) => t.policies.map((p) => `${p.traceName} ${JSON.stringify(p.counts)} ${JSON.stringify(p.ingress.map((r) => r.counts))}`));
+    // the window's two rounds: whole hours; the same two rounds minute by minute; one round from each level
+    const hourly = await board();
+    const minutes = await board({ from: "2026-11-20T09:30:00Z", to: "2026-11-20T10:45:00Z" });
+    const mixed = await board({ from: "2026-11-20T08:59:00Z", to: "2026-11-20T10:01:00Z" });
+    expect(hourly.tiers.flatMap((t) => t.policies).some((p) => p.counts.denied > 0)).toBe(true);
+    expect(minutes.tiers.map((t) => t.name)).toEqual(hourly.tiers.map((t) => t.name));
+    expect(counts(minutes)).toEqual(counts(hourly));
+    expect(counts(mixed)).toEqual(counts(hourly));
+  });
+
   it("lists policies that saw nothing with zeros", async () => {
     const unused = policy(await board(), "default", "storefront/knp.default.unused");
     expect(unused).toMatchObject({ kind: "KubernetesNetworkPolicy", namespace: "storefront", name: "unused", staged: false, counts: { connections: 0, allowed: 0, denied: 0, passed: 0 } });

@@ -2,6 +2,7 @@ import type { Tx } from "@palisade/db";
 import { k8sToCalicoSpec, policyTraceName } from "@palisade/policy";
 import { badInput } from "../errors.ts";
 import { flowWindow } from "./filter.ts";
+import { ROLLUP_TABLES, rollupParts } from "./rollup-window.ts";
 import { TUNE_AGGREGATION, type FlowDataSource } from "./graph.ts";
 
 export interface PolicyBoardCounts {
@@ -101,7 +102,7 @@ function rulesOf(kind: string, resource: unknown): PolicySpecLike {
 /**
  * The policy board: the cluster's tiers in evaluation order (those the caller may get), their policies in
  * order, each with the connections its rules allowed, denied and passed over the window, per rule and
- * direction, from the per-minute trace rollup. A policy is matched to traces by its flow-log name; a staged
+ * direction, from the trace rollups (hourly for whole hours, per minute for the rest). A policy is matched to traces by its flow-log name; a staged
  * policy (with includeStaged) by its staged name in the pending traces. Policies that saw nothing show zeros.
  */
 export async function policyBoard(tx: Tx, access: TierVisibility, args: PolicyBoardArgs): Promise<PolicyBoard> {
@@ -125,21 +126,33 @@ export async function policyBoard(tx: Tx, access: TierVisibility, args: PolicyBo
   const stagedNames = named.filter((p) => p.staged).map((p) => p.traceName);
 
   await tx.$queryRawUnsafe(TUNE_AGGREGATION);
-  // a rollup row holds a whole minute: the window takes the minutes it starts in (as the flow filter does)
-  const counts = await tx.$queryRawUnsafe<CountRow[]>(
-    `SELECT pending, policy, rule, reporter, action, sum(num_flows)::float8 AS n
-     FROM flow_policy_rollups
-     WHERE tenant_id = palisade_current_tenant() AND cluster_id = $1::uuid AND minute >= date_trunc('minute', $2::timestamptz) AND minute < $3::timestamptz
-       AND tier = ANY($4::text[])
-       AND ((NOT pending AND policy = ANY($5::text[])) OR (pending AND policy = ANY($6::text[])))
-     GROUP BY 1, 2, 3, 4, 5`,
-    args.clusterId,
-    window.from,
-    window.to,
-    tierNames,
-    enforcedNames,
-    stagedNames,
-  );
+  // whole hours from the hourly rollup, the window's partial hours per minute (a row holds a whole minute:
+  // the window takes the minutes it starts in, as the flow filter does)
+  const summed = new Map<string, CountRow>();
+  for (const part of rollupParts(window.from, window.to)) {
+    const [table, time] = part.table === "hourly" ? [ROLLUP_TABLES.policy.hourly, "hour"] : [ROLLUP_TABLES.policy.rollup, "minute"];
+    const rows = await tx.$queryRawUnsafe<CountRow[]>(
+      `SELECT pending, policy, rule, reporter, action, sum(num_flows)::float8 AS n
+       FROM ${table}
+       WHERE tenant_id = palisade_current_tenant() AND cluster_id = $1::uuid AND ${time} >= date_trunc('${time}', $2::timestamptz) AND ${time} < $3::timestamptz
+         AND tier = ANY($4::text[])
+         AND ((NOT pending AND policy = ANY($5::text[])) OR (pending AND policy = ANY($6::text[])))
+       GROUP BY 1, 2, 3, 4, 5`,
+      args.clusterId,
+      part.from,
+      part.to,
+      tierNames,
+      enforcedNames,
+      stagedNames,
+    );
+    for (const r of rows) {
+      const key = `${r.pending}|${r.policy}|${r.rule}|${r.reporter}|${r.action}`;
+      const had = summed.get(key);
+      if (had) had.n += r.n;
+      else summed.set(key, { ...r });
+    }
+  }
+  const counts = [...summed.values()];
   const byPolicy = new Map<string, CountRow[]>();
   for (const r of counts) {
     const k = `${r.pending}|${r.policy}`;

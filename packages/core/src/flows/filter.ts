@@ -49,7 +49,8 @@ export interface FlowScope {
   visibleNamespaces: string[] | null;
 }
 
-type Table = "raw" | "rollup";
+/** flow_logs, flow_rollups (per minute) or flow_rollups_hourly */
+export type FlowFilterTable = "raw" | "rollup" | "hourly";
 
 const MAX_VALUES = 200;
 const MAX_WINDOW_DAYS = 31;
@@ -140,16 +141,17 @@ async function matchingLabelSets(tx: Tx, clusterId: string, selectors: Selector[
  * flow_logs ("raw") or flow_rollups ("rollup"), with its parameters ($1...). Bad input is refused with the
  * field it concerns, before anything is read.
  */
-export async function compileFlowFilter(tx: Tx, table: Table, filter: FlowFilterInput | null | undefined, scope: FlowScope): Promise<{ where: string; params: unknown[] }> {
+export async function compileFlowFilter(tx: Tx, table: FlowFilterTable, filter: FlowFilterInput | null | undefined, scope: FlowScope): Promise<{ where: string; params: unknown[] }> {
   const f = filter ?? {};
   const p = new Params();
   const and: string[] = [];
   const raw = table === "raw";
-  const time = raw ? "start_time" : "minute";
+  const time = raw ? "start_time" : table === "rollup" ? "minute" : "hour";
 
   and.push(`tenant_id = palisade_current_tenant()`, `cluster_id = ${p.add(scope.clusterId)}::uuid`);
-  // a rollup row holds a whole minute: the window takes the minutes it starts in
-  const from = raw ? scope.from : new Date(Math.floor(scope.from.getTime() / 60_000) * 60_000);
+  // a rollup row holds a whole minute (or hour): the window takes the units it starts in
+  const unit = table === "rollup" ? 60_000 : 3_600_000;
+  const from = raw ? scope.from : new Date(Math.floor(scope.from.getTime() / unit) * unit);
   and.push(`${time} >= ${p.add(from)}::timestamptz`, `${time} < ${p.add(scope.to)}::timestamptz`);
   if (scope.visibleNamespaces) {
     const v = p.add(scope.visibleNamespaces);

@@ -1,9 +1,10 @@
-// Test support: flow records stored the way ingest stores them (raw row, label-set ids, both rollups from
-// rollupsOf), for the graph and board tests. Not exported from the package.
+// Test support: flow records stored the way ingest stores them (raw row, label-set ids, the rollups at both levels
+// as ingest writes them), for the graph and board tests. Not exported from the package.
 import { readFileSync } from "node:fs";
 import type { Database } from "@palisade/db";
 import { labelList } from "./labels.ts";
 import { ensurePartitions } from "./partitions.ts";
+import { writeRollups } from "./rollup-writes.ts";
 import { rollupsOf } from "./rollups.ts";
 import { decidingEntry, traceOf } from "./trace.ts";
 
@@ -20,7 +21,6 @@ export const at = (records: Record<string, unknown>[], t: number) => records.map
 
 const text = (v: unknown): string | null => (typeof v === "string" && v !== "-" ? v : null);
 const int = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-const minuteIso = (m: number) => new Date(m * 1000).toISOString();
 
 /** Stores records for a tenant's cluster: flow_logs rows, label sets, and the per-minute rollups. */
 export async function seedFlows(db: Database, tenantId: string, clusterId: string, records: Record<string, unknown>[]): Promise<void> {
@@ -56,28 +56,5 @@ export async function seedFlows(db: Database, tenantId: string, clusterId: strin
       trace.enforced, trace.pending, d?.tier ?? null, d?.name ?? null, d?.rule ?? null,
     );
   }
-  const { graph, policy } = rollupsOf(records, idOf);
-  for (const g of graph) {
-    await db.system.$executeRawUnsafe(
-      `INSERT INTO flow_rollups (tenant_id, cluster_id, minute, source_type, source_namespace, source_name_aggr, source_labels_id, dest_type, dest_namespace, dest_name_aggr,
-         dest_labels_id, dest_port, proto, action, reporter, policy_tier, policy_name, policy_rule, records, num_flows, packets_in, packets_out, bytes_in, bytes_out)
-       VALUES ($1::uuid, $2::uuid, $3::timestamptz, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
-       ON CONFLICT (tenant_id, cluster_id, minute, source_type, source_namespace, source_name_aggr, source_labels_id, dest_type, dest_namespace, dest_name_aggr,
-         dest_labels_id, dest_port, proto, action, reporter, policy_tier, policy_name, policy_rule)
-       DO UPDATE SET records = flow_rollups.records + EXCLUDED.records, num_flows = flow_rollups.num_flows + EXCLUDED.num_flows,
-         packets_in = flow_rollups.packets_in + EXCLUDED.packets_in, packets_out = flow_rollups.packets_out + EXCLUDED.packets_out,
-         bytes_in = flow_rollups.bytes_in + EXCLUDED.bytes_in, bytes_out = flow_rollups.bytes_out + EXCLUDED.bytes_out`,
-      tenantId, clusterId, minuteIso(g.minute), g.sourceType, g.sourceNamespace, g.sourceNameAggr, g.sourceLabelsId, g.destType, g.destNamespace, g.destNameAggr,
-      g.destLabelsId, g.destPort, g.proto, g.action, g.reporter, g.policyTier, g.policyName, g.policyRule, g.records, g.numFlows, g.packetsIn, g.packetsOut, g.bytesIn, g.bytesOut,
-    );
-  }
-  for (const p of policy) {
-    await db.system.$executeRawUnsafe(
-      `INSERT INTO flow_policy_rollups (tenant_id, cluster_id, minute, pending, tier, policy, rule, reporter, action, records, num_flows)
-       VALUES ($1::uuid, $2::uuid, $3::timestamptz, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (tenant_id, cluster_id, minute, pending, tier, policy, rule, reporter, action)
-       DO UPDATE SET records = flow_policy_rollups.records + EXCLUDED.records, num_flows = flow_policy_rollups.num_flows + EXCLUDED.num_flows`,
-      tenantId, clusterId, minuteIso(p.minute), p.pending, p.tier, p.policy, p.rule, p.reporter, p.action, p.records, p.numFlows,
-    );
-  }
+  await writeRollups((sql, params) => db.system.$executeRawUnsafe(sql, ...params), tenantId, clusterId, rollupsOf(records, idOf));
 }

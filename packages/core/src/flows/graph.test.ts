@@ -95,6 +95,17 @@ describe("flowGraph", () => {
       expect(raw.source).toBe("RAW");
       expect({ ...raw, source: "ROLLUP" }).toEqual(rolled);
     }
+    // windows that cut hours read whole hours hourly and the rest per minute, and still answer as the raw records do
+    for (const cut of [
+      { from: "2026-11-20T09:45:00Z", to: "2026-11-20T11:10:00Z" },
+      { from: "2026-11-20T10:15:00Z", to: "2026-11-20T12:00:00Z" },
+      { from: "2026-11-20T08:00:00Z", to: "2026-11-20T10:20:00Z" },
+    ]) {
+      const rolled = await graph({ ...cut, view: "NAME" }, everything, "ROLLUP");
+      const raw = await graph({ ...cut, view: "NAME" }, everything, "RAW");
+      expect(rolled.edges.length).toBeGreaterThan(0);
+      expect({ ...raw, source: "ROLLUP" }).toEqual(rolled);
+    }
     // a window of an hour or less reads raw records by itself, and a filter the rollup cannot answer too
     expect((await graph(narrow)).source).toBe("RAW");
     expect((await graph({ filter: { policy: { name: "storefront/default.trusted", deciding: false } } })).source).toBe("RAW");

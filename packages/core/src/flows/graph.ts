@@ -1,6 +1,7 @@
 import type { Tx } from "@palisade/db";
 import { badInput } from "../errors.ts";
-import { compileFlowFilter, flowWindow, rollupCanAnswer, type FlowFilterInput } from "./filter.ts";
+import { compileFlowFilter, flowWindow, rollupCanAnswer, type FlowFilterInput, type FlowFilterTable } from "./filter.ts";
+import { ROLLUP_TABLES, rollupParts } from "./rollup-window.ts";
 
 export type FlowGraphView = "NAMESPACE" | "NAME" | "STATUS";
 export type FlowEdgeAction = "ALLOW" | "DENY" | "MIXED";
@@ -96,9 +97,10 @@ const endName = (side: "source" | "dest", view: FlowGraphView) =>
   view === "NAMESPACE" ? `CASE WHEN ${side}_type = 'wep' AND ${side}_namespace <> '-' THEN '' ELSE ${side}_name_aggr END` : `${side}_name_aggr`;
 
 /** The SQL that answers the graph, over either table; aggregation happens in Postgres. */
-export function graphSql(table: "raw" | "rollup", view: FlowGraphView, where: string, oneRecordPerConnection: boolean): string {
-  const port = table === "rollup" ? "NULLIF(dest_port, -1)" : "dest_port";
-  const pkt = (c: string) => (table === "rollup" ? c : `COALESCE(${c}, 0)`);
+export function graphSql(table: FlowFilterTable, view: FlowGraphView, where: string, oneRecordPerConnection: boolean): string {
+  const rollup = table !== "raw";
+  const port = rollup ? "NULLIF(dest_port, -1)" : "dest_port";
+  const pkt = (c: string) => (rollup ? c : `COALESCE(${c}, 0)`);
   return `SELECT source_type AS st, source_namespace AS sns, ${endName("source", view)} AS sn,
       dest_type AS dt, dest_namespace AS dns, ${endName("dest", view)} AS dn, ${port} AS port, proto,
       COALESCE(sum(num_flows) FILTER (WHERE action = 'allow'), 0)::float8 AS allowed,
@@ -107,7 +109,7 @@ export function graphSql(table: "raw" | "rollup", view: FlowGraphView, where: st
       sum(bytes_in)::float8 AS bin, sum(bytes_out)::float8 AS bout,
       COALESCE(sum(bytes_in + bytes_out) FILTER (WHERE action = 'allow'), 0)::float8 AS ab,
       COALESCE(sum(bytes_in + bytes_out) FILTER (WHERE action = 'deny'), 0)::float8 AS db
-    FROM ${table === "rollup" ? "flow_rollups" : "flow_logs"}
+    FROM ${rollup ? ROLLUP_TABLES.graph[table] : "flow_logs"}
     WHERE ${where}${oneRecordPerConnection ? ` AND ${ONE_RECORD_PER_CONNECTION}` : ""}
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
 }
@@ -135,11 +137,15 @@ export async function flowGraph(tx: Tx, access: FlowVisibility, args: FlowGraphA
   const window = flowWindow(args.from, args.to);
   const filter = args.filter ?? null;
   const source: FlowDataSource = opts.source ?? (window.to.getTime() - window.from.getTime() > ROLLUP_AFTER_MS && rollupCanAnswer(filter) ? "ROLLUP" : "RAW");
-  const table = source === "ROLLUP" ? "rollup" : "raw";
-  const { where, params } = await compileFlowFilter(tx, table, filter, { clusterId: args.clusterId, from: window.from, to: window.to, visibleNamespaces: access.visibleNamespaces });
+  const parts: { table: FlowFilterTable; from: Date; to: Date }[] = source === "ROLLUP" ? rollupParts(window.from, window.to) : [{ table: "raw", ...window }];
   await tx.$queryRawUnsafe(TUNE_AGGREGATION);
-  // a filter that names a reporter asks for that end's records, both of them if need be
-  const rows = await tx.$queryRawUnsafe<EdgeRow[]>(graphSql(table, args.view, where, !filter?.reporter), ...params);
+  const merged = new Map<string, EdgeRow>();
+  for (const part of parts) {
+    const { where, params } = await compileFlowFilter(tx, part.table, filter, { clusterId: args.clusterId, from: part.from, to: part.to, visibleNamespaces: access.visibleNamespaces });
+    // a filter that names a reporter asks for that end's records, both of them if need be
+    for (const r of await tx.$queryRawUnsafe<EdgeRow[]>(graphSql(part.table, args.view, where, !filter?.reporter), ...params)) addEdgeRow(merged, r);
+  }
+  const rows = [...merged.values()];
 
   const nodes = new Map<string, FlowGraphNode & { allowed: number; denied: number }>();
   const touch = (n: Omit<FlowGraphNode, "status">, allowed: number, denied: number) => {
@@ -173,6 +179,16 @@ export async function flowGraph(tx: Tx, access: FlowVisibility, args: FlowGraphA
     .map(({ allowed, denied, ...n }) => ({ ...n, status: args.view === "STATUS" ? actionOf(allowed, denied) : null }))
     .sort((a, b) => cmp(a.id, b.id));
   return { from: window.from.toISOString(), to: window.to.toISOString(), view: args.view, source, nodes: nodeList, edges };
+}
+
+const SUMMED = ["allowed", "denied", "pin", "pout", "bin", "bout", "ab", "db"] as const;
+
+/** Adds a row to the edge rows of the same key that other parts of the window answered. */
+function addEdgeRow(rows: Map<string, EdgeRow>, r: EdgeRow): void {
+  const key = [r.st, r.sns, r.sn, r.dt, r.dns, r.dn, r.port, r.proto].join("\u0000");
+  const had = rows.get(key);
+  if (!had) rows.set(key, { ...r });
+  else for (const f of SUMMED) had[f] += r[f];
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

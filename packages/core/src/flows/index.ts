@@ -4,7 +4,7 @@ export { runFlowRetention, PARTITIONS_AHEAD_DAYS, type RetentionDefaults, type R
 export { parseTraceEntry, traceOf, decidingEntry, isStagedName, directionOf, type TraceEntry } from "./trace.ts";
 export { labelList, labelMap } from "./labels.ts";
 export { rollupsOf, minuteOf, type GraphRollup, type PolicyRollup } from "./rollups.ts";
-export { compileFlowFilter, flowWindow, rollupCanAnswer, FILTERABLE_FIELDS, type FlowFilterInput, type FlowScope, type PolicyHitInput, type FieldMatch, type EndpointType } from "./filter.ts";
+export { compileFlowFilter, flowWindow, rollupCanAnswer, FILTERABLE_FIELDS, type FlowFilterInput, type FlowFilterTable, type FlowScope, type PolicyHitInput, type FieldMatch, type EndpointType } from "./filter.ts";
 export { flowAccess, type FlowAccess } from "./access.ts";
 export { searchFlowLogs, searchFlowLogRecords, MAX_PAGE, type FlowLogQuery, type FlowLogPage } from "./search.ts";
 export { FLOW_LOG_SORTS, type FlowLogSort } from "./search-cursor.ts";
@@ -16,3 +16,4 @@ export { liveFlowsChannel, LivePublisher, liveMessageOf, LiveThinner, LIVE_SAMPL
 export { startFlowExport, findFlowExport, flowExportStatus, runFlowExport, removeExpiredExports, exportFileName, EXPORT_COLUMNS, EXPORT_TTL_MS, type FlowExportRow, type FlowExportFormat } from "./exports.ts";
 export { flowGraph, graphSql, ONE_RECORD_PER_CONNECTION, ROLLUP_AFTER_MS, type FlowGraph, type FlowGraphArgs, type FlowGraphNode, type FlowGraphEdge, type FlowGraphView, type FlowEdgeAction, type FlowDataSource, type FlowVisibility } from "./graph.ts";
 export { policyBoard, type PolicyBoard, type PolicyBoardArgs, type PolicyBoardTier, type PolicyBoardPolicy, type PolicyBoardRule, type PolicyBoardCounts, type TierVisibility } from "./board.ts";
+export { writeRollups, type Exec } from "./rollup-writes.ts";

@@ -1,7 +1,13 @@
 import type { Database } from "@palisade/db";
 
 /** The day-partitioned flow tables and the column each is partitioned on. */
-export const FLOW_TABLES = { flow_logs: "start_time", flow_rollups: "minute", flow_policy_rollups: "minute" } as const;
+export const FLOW_TABLES = {
+  flow_logs: "start_time",
+  flow_rollups: "minute",
+  flow_policy_rollups: "minute",
+  flow_rollups_hourly: "hour",
+  flow_policy_rollups_hourly: "hour",
+} as const;
 export type FlowTable = keyof typeof FLOW_TABLES;
 const TABLES = Object.keys(FLOW_TABLES) as FlowTable[];
 

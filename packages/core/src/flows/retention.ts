@@ -1,5 +1,5 @@
 import type { Database } from "@palisade/db";
-import { dayOf, daysAhead, dropPartitionsBefore, ensurePartitions, type FlowTable } from "./partitions.ts";
+import { dayOf, daysAhead, dropPartitionsBefore, ensurePartitions, FLOW_TABLES, type FlowTable } from "./partitions.ts";
 
 /** Partitions created before records need them, so ingest rarely has to. */
 export const PARTITIONS_AHEAD_DAYS = 2;
@@ -30,12 +30,12 @@ export async function runFlowRetention(deps: { db: Database; now: () => Date }, 
   await ensurePartitions(deps.db, daysAhead(now, PARTITIONS_AHEAD_DAYS));
   // cross-tenant: retention is the operator's job across every tenant
   const tenants = await deps.db.system.tenant.findMany({ select: { id: true, flowLogRetentionDays: true, flowRollupRetentionDays: true } });
-  const plans: { tables: FlowTable[]; column: string; days: (t: (typeof tenants)[number]) => number }[] = [
-    { tables: ["flow_logs"], column: "start_time", days: (t) => t.flowLogRetentionDays ?? defaults.logDays },
-    { tables: ["flow_rollups", "flow_policy_rollups"], column: "minute", days: (t) => t.flowRollupRetentionDays ?? defaults.rollupDays },
+  const plans: { tables: FlowTable[]; days: (t: (typeof tenants)[number]) => number }[] = [
+    { tables: ["flow_logs"], days: (t) => t.flowLogRetentionDays ?? defaults.logDays },
+    { tables: ["flow_rollups", "flow_policy_rollups", "flow_rollups_hourly", "flow_policy_rollups_hourly"], days: (t) => t.flowRollupRetentionDays ?? defaults.rollupDays },
   ];
   const dropped: string[] = [];
-  const deleted = { flow_logs: 0, flow_rollups: 0, flow_policy_rollups: 0 } as Record<FlowTable, number>;
+  const deleted = Object.fromEntries(Object.keys(FLOW_TABLES).map((t) => [t, 0])) as Record<FlowTable, number>;
   for (const plan of plans) {
     const fallback = plan === plans[0] ? defaults.logDays : defaults.rollupDays;
     const longest = Math.max(fallback, ...tenants.map(plan.days));
@@ -46,7 +46,7 @@ export async function runFlowRetention(deps: { db: Database; now: () => Date }, 
         const days = plan.days(t);
         if (days >= longest) continue;
         const own = new Date(today - days * DAY);
-        deleted[table] += await deps.db.system.$executeRawUnsafe(`DELETE FROM "${table}" WHERE tenant_id = $1::uuid AND "${plan.column}" < $2`, t.id, own);
+        deleted[table] += await deps.db.system.$executeRawUnsafe(`DELETE FROM "${table}" WHERE tenant_id = $1::uuid AND "${FLOW_TABLES[table]}" < $2`, t.id, own);
       }
     }
     if (plan === plans[0]) {

@@ -50,7 +50,7 @@ describe("flow ingest", () => {
     expect(Number(denied.packets_out)).toBe(1);
   });
 
-  it("keeps per-minute rollups whose sums equal the raw records'", async () => {
+  it("keeps per-minute and hourly rollups whose sums equal the raw records'", async () => {
     const raw = await one<{ n: bigint; flows: bigint; bytes: bigint }>(`SELECT count(*) n, sum(num_flows) flows, sum(bytes_in + bytes_out) bytes FROM flow_logs WHERE cluster_id = $1::uuid`, clusterId);
     const rolled = await one<{ n: bigint; flows: bigint; bytes: bigint; minutes: bigint }>(
       `SELECT sum(records) n, sum(num_flows) flows, sum(bytes_in + bytes_out) bytes, count(DISTINCT minute) minutes FROM flow_rollups WHERE cluster_id = $1::uuid`,
@@ -58,6 +58,13 @@ describe("flow ingest", () => {
     );
     expect([Number(rolled.n), Number(rolled.flows), Number(rolled.bytes)]).toEqual([Number(raw.n), Number(raw.flows), Number(raw.bytes)]);
     expect(Number(rolled.minutes)).toBe(1);
+    const hourly = await one<{ n: bigint; flows: bigint; bytes: bigint }>(`SELECT sum(records) n, sum(num_flows) flows, sum(bytes_in + bytes_out) bytes FROM flow_rollups_hourly WHERE cluster_id = $1::uuid`, clusterId);
+    expect([Number(hourly.n), Number(hourly.flows), Number(hourly.bytes)]).toEqual([Number(raw.n), Number(raw.flows), Number(raw.bytes)]);
+    const policyLevels = await one<{ per_minute: bigint; per_hour: bigint }>(
+      `SELECT (SELECT sum(num_flows) FROM flow_policy_rollups WHERE cluster_id = $1::uuid) AS per_minute, (SELECT sum(num_flows) FROM flow_policy_rollups_hourly WHERE cluster_id = $1::uuid) AS per_hour`,
+      clusterId,
+    );
+    expect(Number(policyLevels.per_hour)).toBe(Number(policyLevels.per_minute));
   });
 
   it("counts each trace entry on the policy rollup, by reporter and action", async () => {

@@ -1,4 +1,4 @@
-import { dayOf, decidingEntry, ensurePartitions, flowRecordProblem, labelList, rollupsOf, traceOf, type FlowRecord, type GraphRollup, type LivePublisher, type PolicyRollup } from "@palisade/core";
+import { dayOf, decidingEntry, ensurePartitions, flowRecordProblem, labelList, rollupsOf, traceOf, writeRollups, type FlowRecord, type LivePublisher } from "@palisade/core";
 import type { Database } from "@palisade/db";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
@@ -119,8 +119,7 @@ export class FlowStore {
       const copy = client.query(copyFrom(`COPY flow_logs (${FLOW_COLUMNS.join(", ")}) FROM STDIN`));
       await pipeline(Readable.from([copyRows(args.tenantId, args.clusterId, args.batchId, args.records, labelSetId)]), copy);
       const rollups = rollupsOf(args.records, labelSetId);
-      await upsertGraphRollups(client, args.tenantId, args.clusterId, rollups.graph);
-      await upsertPolicyRollups(client, args.tenantId, args.clusterId, rollups.policy);
+      await writeRollups((sql, params) => client.query(sql, params), args.tenantId, args.clusterId, rollups);
       await client.query("COMMIT");
       // the batch is stored whatever happens to its live copy
       if (this.live) await this.live.publish(args.tenantId, args.clusterId, args.records).catch(() => false);
@@ -141,41 +140,4 @@ export class FlowStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-const minuteIso = (m: number) => new Date(m * 1000).toISOString();
-
-/** Adds a batch's per-minute graph rows to flow_rollups (one statement; rows arrive sorted by key). */
-async function upsertGraphRollups(client: pg.PoolClient, tenantId: string, clusterId: string, rows: GraphRollup[]): Promise<void> {
-  if (rows.length === 0) return;
-  const col = <K extends keyof GraphRollup>(k: K) => rows.map((r) => r[k]);
-  await client.query(
-    `INSERT INTO flow_rollups (tenant_id, cluster_id, minute, source_type, source_namespace, source_name_aggr, source_labels_id, dest_type, dest_namespace,
-       dest_name_aggr, dest_labels_id, dest_port, proto, action, reporter, policy_tier, policy_name, policy_rule, records, num_flows, packets_in, packets_out, bytes_in, bytes_out)
-     SELECT $1::uuid, $2::uuid, * FROM unnest($3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::bigint[],
-       $12::int[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[], $19::int[], $20::bigint[], $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[])
-     ON CONFLICT (tenant_id, cluster_id, minute, source_type, source_namespace, source_name_aggr, source_labels_id, dest_type, dest_namespace, dest_name_aggr,
-       dest_labels_id, dest_port, proto, action, reporter, policy_tier, policy_name, policy_rule)
-     DO UPDATE SET records = flow_rollups.records + EXCLUDED.records, num_flows = flow_rollups.num_flows + EXCLUDED.num_flows,
-       packets_in = flow_rollups.packets_in + EXCLUDED.packets_in, packets_out = flow_rollups.packets_out + EXCLUDED.packets_out,
-       bytes_in = flow_rollups.bytes_in + EXCLUDED.bytes_in, bytes_out = flow_rollups.bytes_out + EXCLUDED.bytes_out`,
-    [
-      tenantId, clusterId, rows.map((r) => minuteIso(r.minute)), col("sourceType"), col("sourceNamespace"), col("sourceNameAggr"), col("sourceLabelsId"), col("destType"),
-      col("destNamespace"), col("destNameAggr"), col("destLabelsId"), col("destPort"), col("proto"), col("action"), col("reporter"), col("policyTier"), col("policyName"),
-      col("policyRule"), col("records"), col("numFlows"), col("packetsIn"), col("packetsOut"), col("bytesIn"), col("bytesOut"),
-    ],
-  );
-}
-
-/** Adds a batch's per-minute trace-entry counts to flow_policy_rollups. */
-async function upsertPolicyRollups(client: pg.PoolClient, tenantId: string, clusterId: string, rows: PolicyRollup[]): Promise<void> {
-  if (rows.length === 0) return;
-  const col = <K extends keyof PolicyRollup>(k: K) => rows.map((r) => r[k]);
-  await client.query(
-    `INSERT INTO flow_policy_rollups (tenant_id, cluster_id, minute, pending, tier, policy, rule, reporter, action, records, num_flows)
-     SELECT $1::uuid, $2::uuid, * FROM unnest($3::timestamptz[], $4::bool[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::int[], $11::bigint[])
-     ON CONFLICT (tenant_id, cluster_id, minute, pending, tier, policy, rule, reporter, action)
-     DO UPDATE SET records = flow_policy_rollups.records + EXCLUDED.records, num_flows = flow_policy_rollups.num_flows + EXCLUDED.num_flows`,
-    [tenantId, clusterId, rows.map((r) => minuteIso(r.minute)), col("pending"), col("tier"), col("policy"), col("rule"), col("reporter"), col("action"), col("records"), col("numFlows")],
-  );
 }
