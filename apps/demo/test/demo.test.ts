@@ -1,33 +1,17 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig } from "@palisade/config";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort, sql as ownerSql } from "../../../test/harness/database.ts";
 import { Demo, graphql, until, type DemoRun } from "../src/index.ts";
 
 // The demo's orchestration against a test database, a data dir of its own and a port of its own: never the user's.
 const DB = "palisade_test_demo_orchestration";
 const ownerUrl = `postgresql://postgres@127.0.0.1:5432/${DB}`;
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function sql<T extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: ownerUrl });
-  await c.connect();
-  try {
-    return (await c.query<T>(text, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(text: string, params: unknown[] = []) => ownerSql<T>(ownerUrl, text, params);
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "palisade-demo-test-"));
 let demo: Demo | null = null;
