@@ -106,8 +106,16 @@ describe("flowGraph", () => {
       expect(rolled.edges.length).toBeGreaterThan(0);
       expect({ ...raw, source: "ROLLUP" }).toEqual(rolled);
     }
-    // a window of an hour or less reads raw records by itself, and a filter the rollup cannot answer too
-    expect((await graph(narrow)).source).toBe("RAW");
+    // short windows, whole minutes or not, read the rollups for what they can and still answer as the raw records do
+    for (const short of [narrow, { from: "2026-11-20T10:00:04Z", to: "2026-11-20T10:30:06Z" }, { from: "2026-11-20T10:00:05Z", to: "2026-11-20T10:00:06Z" }]) {
+      const rolled = await graph({ ...short, view: "NAME" });
+      const raw = await graph({ ...short, view: "NAME" }, everything, "RAW");
+      expect(rolled.edges.length).toBeGreaterThan(0);
+      expect({ ...raw, source: rolled.source }).toEqual(rolled);
+    }
+    expect((await graph(narrow)).source).toBe("ROLLUP");
+    expect((await graph({ from: "2026-11-20T10:00:05Z", to: "2026-11-20T10:00:06Z" })).source).toBe("RAW");
+    // a filter the rollup cannot answer reads raw records
     expect((await graph({ filter: { policy: { name: "storefront/default.trusted", deciding: false } } })).source).toBe("RAW");
     const half = await graph(narrow);
     expect(half.edges.reduce((n, e) => n + e.connections, 0) * 2).toBe((await graph()).edges.reduce((n, e) => n + e.connections, 0));

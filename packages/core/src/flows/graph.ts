@@ -1,7 +1,7 @@
 import type { Tx } from "@palisade/db";
 import { badInput } from "../errors.ts";
 import { compileFlowFilter, flowWindow, rollupCanAnswer, type FlowFilterInput, type FlowFilterTable } from "./filter.ts";
-import { ROLLUP_TABLES, rollupParts } from "./rollup-window.ts";
+import { exactParts, ROLLUP_TABLES, type WindowPart } from "./rollup-window.ts";
 
 export type FlowGraphView = "NAMESPACE" | "NAME" | "STATUS";
 export type FlowEdgeAction = "ALLOW" | "DENY" | "MIXED";
@@ -57,8 +57,6 @@ export interface FlowGraphArgs {
 
 const VIEWS: readonly FlowGraphView[] = ["NAMESPACE", "NAME", "STATUS"];
 
-/** Windows longer than this read the per-minute rollup (when the filter lets it); shorter ones the raw records. */
-export const ROLLUP_AFTER_MS = 60 * 60 * 1000;
 
 /**
  * Each connection once: between two local endpoints both ends report, and the destination's record (dst) is
@@ -129,15 +127,17 @@ const actionOf = (allowed: number, denied: number): FlowEdgeAction => (denied ==
 
 /**
  * The flow graph of a cluster over a window: nodes by namespace or aggregated name, edges by (source,
- * destination, port, protocol) with counts split by verdict. Reads flow_rollups for windows over an hour when
- * the filter allows, flow_logs otherwise; only records the caller may see count.
+ * destination, port, protocol) with counts split by verdict. When the filter lets the rollups answer, the
+ * window's whole hours come from the hourly rollup, its whole minutes from the per-minute one and the seconds
+ * at its ends from the raw records, so the answer is the raw records' at any window; otherwise the raw
+ * records answer alone. Only records the caller may see count.
  */
 export async function flowGraph(tx: Tx, access: FlowVisibility, args: FlowGraphArgs, opts: { /** tests and benches: answer from this table */ source?: FlowDataSource } = {}): Promise<FlowGraph> {
   if (!VIEWS.includes(args.view)) throw badInput("view", `view must be one of ${VIEWS.join(", ")}`);
   const window = flowWindow(args.from, args.to);
   const filter = args.filter ?? null;
-  const source: FlowDataSource = opts.source ?? (window.to.getTime() - window.from.getTime() > ROLLUP_AFTER_MS && rollupCanAnswer(filter) ? "ROLLUP" : "RAW");
-  const parts: { table: FlowFilterTable; from: Date; to: Date }[] = source === "ROLLUP" ? rollupParts(window.from, window.to) : [{ table: "raw", ...window }];
+  const parts: WindowPart[] = (opts.source ?? (rollupCanAnswer(filter) ? "ROLLUP" : "RAW")) === "ROLLUP" ? exactParts(window.from, window.to) : [{ table: "raw", ...window }];
+  const source: FlowDataSource = parts.some((p) => p.table !== "raw") ? "ROLLUP" : "RAW";
   await tx.$queryRawUnsafe(TUNE_AGGREGATION);
   const merged = new Map<string, EdgeRow>();
   for (const part of parts) {

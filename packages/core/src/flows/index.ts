@@ -14,6 +14,6 @@ export { policyRefOf, type PolicyRef } from "./search-policy-refs.ts";
 export { compileFlowMatcher, matchesFlowFilter, type FlowMatcher } from "./match.ts";
 export { liveFlowsChannel, LivePublisher, liveMessageOf, LiveThinner, LIVE_SAMPLE_MAX, type LiveFlowMessage } from "./live.ts";
 export { startFlowExport, findFlowExport, flowExportStatus, runFlowExport, removeExpiredExports, exportFileName, EXPORT_COLUMNS, EXPORT_TTL_MS, type FlowExportRow, type FlowExportFormat } from "./exports.ts";
-export { flowGraph, graphSql, ONE_RECORD_PER_CONNECTION, ROLLUP_AFTER_MS, type FlowGraph, type FlowGraphArgs, type FlowGraphNode, type FlowGraphEdge, type FlowGraphView, type FlowEdgeAction, type FlowDataSource, type FlowVisibility } from "./graph.ts";
+export { flowGraph, graphSql, ONE_RECORD_PER_CONNECTION, type FlowGraph, type FlowGraphArgs, type FlowGraphNode, type FlowGraphEdge, type FlowGraphView, type FlowEdgeAction, type FlowDataSource, type FlowVisibility } from "./graph.ts";
 export { policyBoard, type PolicyBoard, type PolicyBoardArgs, type PolicyBoardTier, type PolicyBoardPolicy, type PolicyBoardRule, type PolicyBoardCounts, type TierVisibility } from "./board.ts";
 export { writeRollups, type Exec } from "./rollup-writes.ts";
