@@ -166,8 +166,7 @@ export async function runFlowExport(deps: CoreDeps, p: { tenantId: string; expor
  */
 export async function removeExpiredExports(deps: CoreDeps): Promise<number> {
   const cutoff = new Date(deps.now().getTime() - EXPORT_TTL_MS);
-  // cross-tenant: housekeeping of expired export files, which belong to no request's tenant
-  const { count } = await deps.db.system.flowExport.deleteMany({ where: { createdAt: { lt: cutoff } } });
+  // files first: a row that is gone then means its file is gone too (a row left without its file answers 404)
   const dir = deps.config.flows.exportDir;
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
@@ -175,5 +174,7 @@ export async function removeExpiredExports(deps: CoreDeps): Promise<number> {
     const s = await stat(path.join(dir, name)).catch(() => null);
     if (s && s.mtime < cutoff) await rm(path.join(dir, name), { force: true });
   }
+  // cross-tenant: housekeeping of expired export files, which belong to no request's tenant
+  const { count } = await deps.db.system.flowExport.deleteMany({ where: { createdAt: { lt: cutoff } } });
   return count;
 }
