@@ -56,6 +56,14 @@ describe("the storefront labs: each stage applied with kubectl gives the README'
     });
   }
 
+  it("counts every connection of an interval as a flow of its own (each gets a fresh source port)", () => {
+    sim.advance(200);
+    const allowed = sim.flush().filter((r) => r.action === "allow");
+    expect(allowed.length).toBeGreaterThan(10);
+    // with random source ports, 200 rounds repeated some connection's 5-tuple in most runs
+    expect(allowed.filter((r) => r.num_flows !== 200).map((r) => `${r.source_name_aggr}->${r.dest_name_aggr}: ${r.num_flows}`)).toEqual([]);
+  });
+
   it("keeps the IP a pod's manifest gives, also when applied with --server-side", async () => {
     await kubectlOk(sim.kubeconfigPath, ["apply", "--server-side", "-f", "-"], `apiVersion: v1
 kind: Pod

@@ -7,6 +7,9 @@ import type { FlowLogRecord } from "./flow-log-record.ts";
 import { resolve, serviceFor, type Endpoint } from "./endpoints.ts";
 import type { Connection } from "./connections.ts";
 
+/** source ports 32768-60767, about Linux's default ephemeral range */
+const EPHEMERAL_PORTS = 28000;
+
 export interface DataplaneOptions {
   store: ObjectStore;
   connections: Connection[];
@@ -36,6 +39,7 @@ const MAX_KEPT = 100_000;
 export class Dataplane {
   readonly policies: PolicyView;
   private readonly aggregator = new FlowAggregator();
+  private nextPort: number | undefined;
   private readonly kept: FlowLogRecord[] = [];
   private readonly latest = new Map<string, ConnectionResult>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -125,7 +129,10 @@ export class Dataplane {
   }
 
   private observe(c: Connection, { src, dst, verdict }: ConnectionResult): void {
-    const sourcePort = 32768 + Math.floor(this.o.random() * 28000);
+    // ephemeral ports taken in turn, as a kernel does, from a random start: random ports repeated a 5-tuple
+    // now and then, and Felix (like the aggregator) counts a repeated tuple as the same flow
+    this.nextPort ??= Math.floor(this.o.random() * EPHEMERAL_PORTS);
+    const sourcePort = 32768 + (this.nextPort++ % EPHEMERAL_PORTS);
     const svcKey = `${dst.namespace}/${dst.name}:${c.port}`;
     if (!this.services.has(svcKey)) this.services.set(svcKey, serviceFor(this.o.store, dst.pod, c.port));
     const svc = this.services.get(svcKey);
