@@ -13,7 +13,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createLogger, loadConfig } from "@palisade/config";
-import { createRedis, ensurePartitions, issueRegistrationToken, JobQueue, PubSub, registerConnector } from "@palisade/core";
+import { createRedis, ensurePartitions, FLOW_COLUMNS, issueRegistrationToken, JobQueue, PubSub, registerConnector } from "@palisade/core";
 import { openTestDatabase } from "@palisade/db/testing";
 import { PROTOCOL_VERSION } from "@palisade/protocol";
 import pg from "pg";
@@ -24,7 +24,7 @@ import { FlowShipper } from "../../connector/src/flows/shipper.ts";
 import { Spool } from "../../connector/src/flows/spool.ts";
 import { connectUrl, Link } from "../../connector/src/link/connection.ts";
 import { createApi } from "../src/app.ts";
-import { copyRows, FLOW_COLUMNS } from "../src/modules/flows/flow-store.ts";
+import { copyRows } from "../src/modules/flows/flow-store.ts";
 
 const N = Number(process.env.BENCH_RECORDS ?? 200_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 5000);

@@ -17,3 +17,4 @@ export { startFlowExport, findFlowExport, flowExportStatus, runFlowExport, remov
 export { flowGraph, graphSql, ONE_RECORD_PER_CONNECTION, type FlowGraph, type FlowGraphArgs, type FlowGraphNode, type FlowGraphEdge, type FlowGraphView, type FlowEdgeAction, type FlowDataSource, type FlowVisibility } from "./graph.ts";
 export { policyBoard, type PolicyBoard, type PolicyBoardArgs, type PolicyBoardTier, type PolicyBoardPolicy, type PolicyBoardRule, type PolicyBoardCounts, type TierVisibility } from "./board.ts";
 export { writeRollups, type Exec } from "./rollup-writes.ts";
+export { flowRow, FLOW_COLUMNS, FLOW_COLUMN_TYPES, type FlowRowValue } from "./flow-row.ts";

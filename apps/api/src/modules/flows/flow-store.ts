@@ -1,4 +1,4 @@
-import { dayOf, decidingEntry, ensurePartitions, flowRecordProblem, labelList, rollupsOf, traceOf, writeRollups, type FlowRecord, type LivePublisher } from "@palisade/core";
+import { dayOf, ensurePartitions, FLOW_COLUMNS, flowRecordProblem, flowRow, labelList, rollupsOf, writeRollups, type LivePublisher } from "@palisade/core";
 import type { Database } from "@palisade/db";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
@@ -7,12 +7,6 @@ import { Readable } from "node:stream";
 import { arrayLiteral, copyField } from "./copy-text.ts";
 import { LabelSets } from "./label-sets.ts";
 
-export const FLOW_COLUMNS = [
-  "tenant_id", "cluster_id", "batch_id", "start_time", "end_time", "source_type", "source_namespace", "source_name_aggr", "source_ip",
-  "dest_type", "dest_namespace", "dest_name_aggr", "dest_ip", "dest_port", "proto", "action", "reporter", "num_flows", "bytes_in", "bytes_out", "record",
-  "source_name", "source_port", "source_labels_id", "dest_name", "dest_labels_id", "dest_service_namespace", "dest_service_name", "packets_in", "packets_out", "host",
-  "enforced_policies", "pending_policies", "policy_tier", "policy_name", "policy_rule", "ordinal",
-] as const;
 
 export interface StoredBatch {
   /** true: this batch id was stored before; nothing was written this time */
@@ -25,29 +19,11 @@ export class BatchRefused extends Error {}
 /** "no partition of relation found for row" */
 const NO_PARTITION = "23514";
 
-const text = (v: unknown): string | null => (typeof v === "string" && v !== "-" ? v : null);
-const int = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-
 /** COPY text for records of one batch: one line per record, columns as FLOW_COLUMNS. */
-export function copyRows(tenantId: string, clusterId: string, batchId: string, records: Record<string, unknown>[], labelSetId: (labels: string[] | null) => number = () => 0): string {
+export function copyRows(tenantId: string, clusterId: string, batchId: string, records: Record<string, unknown>[], labelSetId: (labels: string[]) => number = () => 0): string {
   let out = "";
   for (const [ordinal, raw] of records.entries()) {
-    const r = raw as unknown as FlowRecord;
-    const trace = traceOf(raw);
-    const deciding = decidingEntry(trace.enforced);
-    const sourceLabels = labelList(raw.source_labels);
-    const destLabels = labelList(raw.dest_labels);
-    out +=
-      [
-        tenantId, clusterId, batchId, new Date(r.start_time * 1000).toISOString(), new Date(r.end_time * 1000).toISOString(),
-        r.source_type, r.source_namespace, r.source_name_aggr, r.source_ip, r.dest_type, r.dest_namespace, r.dest_name_aggr, r.dest_ip,
-        r.dest_port ?? null, r.proto, r.action, r.reporter, r.num_flows, r.bytes_in, r.bytes_out, JSON.stringify(raw),
-        text(raw.source_name), int(raw.source_port), sourceLabels ? labelSetId(sourceLabels) : null, text(raw.dest_name), destLabels ? labelSetId(destLabels) : null,
-        text(raw.dest_service_namespace), text(raw.dest_service_name), int(raw.packets_in), int(raw.packets_out), text(raw.host),
-        arrayLiteral(trace.enforced), arrayLiteral(trace.pending), deciding?.tier ?? null, deciding?.name ?? null, deciding?.rule ?? null, ordinal,
-      ]
-        .map(copyField)
-        .join("\t") + "\n";
+    out += flowRow(tenantId, clusterId, batchId, ordinal, raw, labelSetId).map((v) => copyField(Array.isArray(v) ? arrayLiteral(v) : v)).join("\t") + "\n";
   }
   return out;
 }
