@@ -30,15 +30,19 @@ export async function runFlowRetention(deps: { db: Database; now: () => Date }, 
   await ensurePartitions(deps.db, daysAhead(now, PARTITIONS_AHEAD_DAYS));
   // cross-tenant: retention is the operator's job across every tenant
   const tenants = await deps.db.system.tenant.findMany({ select: { id: true, flowLogRetentionDays: true, flowRollupRetentionDays: true } });
-  const plans: { tables: FlowTable[]; days: (t: (typeof tenants)[number]) => number }[] = [
-    { tables: ["flow_logs"], days: (t) => t.flowLogRetentionDays ?? defaults.logDays },
-    { tables: ["flow_rollups", "flow_policy_rollups", "flow_rollups_hourly", "flow_policy_rollups_hourly"], days: (t) => t.flowRollupRetentionDays ?? defaults.rollupDays },
+  const plans: { tables: FlowTable[]; fallback: number; raw: boolean; days: (t: (typeof tenants)[number]) => number }[] = [
+    { tables: ["flow_logs"], fallback: defaults.logDays, raw: true, days: (t) => t.flowLogRetentionDays ?? defaults.logDays },
+    {
+      tables: ["flow_rollups", "flow_policy_rollups", "flow_rollups_hourly", "flow_policy_rollups_hourly"],
+      fallback: defaults.rollupDays,
+      raw: false,
+      days: (t) => t.flowRollupRetentionDays ?? defaults.rollupDays,
+    },
   ];
   const dropped: string[] = [];
   const deleted = Object.fromEntries(Object.keys(FLOW_TABLES).map((t) => [t, 0])) as Record<FlowTable, number>;
   for (const plan of plans) {
-    const fallback = plan === plans[0] ? defaults.logDays : defaults.rollupDays;
-    const longest = Math.max(fallback, ...tenants.map(plan.days));
+    const longest = Math.max(plan.fallback, ...tenants.map(plan.days));
     const cutoff = new Date(today - longest * DAY);
     for (const table of plan.tables) {
       dropped.push(...(await dropPartitionsBefore(deps.db, table, cutoff)));
@@ -49,10 +53,8 @@ export async function runFlowRetention(deps: { db: Database; now: () => Date }, 
         deleted[table] += await deps.db.system.$executeRawUnsafe(`DELETE FROM "${table}" WHERE tenant_id = $1::uuid AND "${FLOW_TABLES[table]}" < $2`, t.id, own);
       }
     }
-    if (plan === plans[0]) {
-      // a batch older than every tenant's raw retention is not resent; forget its id
-      await deps.db.system.flowBatch.deleteMany({ where: { receivedAt: { lt: cutoff } } });
-    }
+    // a batch older than every tenant's raw retention is not resent; forget its id
+    if (plan.raw) await deps.db.system.flowBatch.deleteMany({ where: { receivedAt: { lt: cutoff } } });
   }
   return { dropped: dropped.sort(), deleted };
 }
